@@ -1,0 +1,92 @@
+// A move-only callable with small-buffer storage: what an event does when it fires.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <new>
+#include <type_traits>
+#include <utility>
+
+namespace citytwin::sim {
+
+/// A move-only `void()` callable stored inline when it fits in 24 bytes (a lambda capturing up to
+/// three pointers), on the heap otherwise. Unlike std::function it never copies and its size is 32 bytes.
+class EventFn {
+ public:
+  static constexpr std::size_t INLINE_BYTES = 24;
+
+  EventFn() = default;
+
+  template <class F, class D = std::decay_t<F>,
+            class = std::enable_if_t<!std::is_same_v<D, EventFn> && std::is_invocable_r_v<void, D&>>>
+  EventFn(F&& f) {  // NOLINT(google-explicit-constructor): lambdas convert implicitly, as to std::function
+    if constexpr (fits_inline<D>()) {
+      ::new (static_cast<void*>(buf_)) D(std::forward<F>(f));
+      ops_ = &inline_ops<D>;
+    } else {
+      *reinterpret_cast<D**>(buf_) = new D(std::forward<F>(f));
+      ops_ = &heap_ops<D>;
+    }
+  }
+
+  EventFn(EventFn&& o) noexcept : ops_(o.ops_) {
+    if (ops_) ops_->move(buf_, o.buf_);
+    o.ops_ = nullptr;
+  }
+  EventFn& operator=(EventFn&& o) noexcept {
+    if (this != &o) {
+      reset();
+      ops_ = o.ops_;
+      if (ops_) ops_->move(buf_, o.buf_);
+      o.ops_ = nullptr;
+    }
+    return *this;
+  }
+  EventFn(const EventFn&) = delete;
+  EventFn& operator=(const EventFn&) = delete;
+  ~EventFn() { reset(); }
+
+  /// Calls the stored callable; it must not be empty.
+  void operator()() { ops_->call(buf_); }
+  explicit operator bool() const { return ops_ != nullptr; }
+  /// Destroys the stored callable, leaving this empty.
+  void reset() {
+    if (ops_) ops_->destroy(buf_);
+    ops_ = nullptr;
+  }
+
+ private:
+  struct Ops {
+    void (*call)(void*);
+    void (*move)(void* dst, void* src);  // move-constructs into dst and destroys src
+    void (*destroy)(void*);
+  };
+
+  template <class D>
+  static constexpr bool fits_inline() {
+    return sizeof(D) <= INLINE_BYTES && alignof(D) <= alignof(std::max_align_t) &&
+           std::is_nothrow_move_constructible_v<D>;
+  }
+
+  template <class D>
+  static constexpr Ops inline_ops = {
+      [](void* p) { (*std::launder(static_cast<D*>(p)))(); },
+      [](void* dst, void* src) {
+        D* s = std::launder(static_cast<D*>(src));
+        ::new (dst) D(std::move(*s));
+        s->~D();
+      },
+      [](void* p) { std::launder(static_cast<D*>(p))->~D(); },
+  };
+  template <class D>
+  static constexpr Ops heap_ops = {
+      [](void* p) { (**static_cast<D**>(p))(); },
+      [](void* dst, void* src) { *static_cast<D**>(dst) = *static_cast<D**>(src); },
+      [](void* p) { delete *static_cast<D**>(p); },
+  };
+
+  alignas(std::max_align_t) unsigned char buf_[INLINE_BYTES];
+  const Ops* ops_ = nullptr;
+};
+
+}  // namespace citytwin::sim

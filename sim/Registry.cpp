@@ -1,0 +1,49 @@
+// The registry of model components.
+#include "sim/Registry.hpp"
+
+#include <stdexcept>
+
+namespace citytwin::sim {
+
+void Registry::add(ComponentSpec spec) {
+  if (find(spec.name)) throw std::logic_error("Registry::add(): component '" + spec.name + "' is registered twice");
+  for (std::size_t i = 0; i < spec.params.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (spec.params[i].name == spec.params[j].name)
+        throw std::logic_error("Registry::add(): component '" + spec.name + "' declares parameter '" +
+                               spec.params[i].name + "' twice");
+  components_.push_back(std::move(spec));
+}
+
+const ComponentSpec* Registry::find(const std::string& name) const {
+  for (const auto& c : components_)
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+std::string describe_type(const ParamSpec& p) {
+  switch (p.type) {
+    case ParamType::NUMBER: return p.unit.empty() ? "number" : "number in " + p.unit;
+    case ParamType::INTEGER: return "integer";
+    case ParamType::BOOLEAN: return "true or false";
+    case ParamType::STRING: return "text";
+    case ParamType::CHOICE: {
+      std::string s = "one of";
+      for (std::size_t i = 0; i < p.choices.size(); ++i) s += (i ? ", " : " ") + p.choices[i];
+      return s;
+    }
+    case ParamType::DURATION: return "duration (e.g. \"90s\", \"15min\", \"2h\")";
+    case ParamType::DISTANCE: return "distance (e.g. \"300m\", \"2.5km\")";
+    case ParamType::SPEED: return "speed (e.g. \"30km/h\", \"8m/s\")";
+    case ParamType::RATE: return "rate (e.g. \"12/year\", \"3/day\", \"0.5/h\")";
+    case ParamType::DISTRIBUTION:
+      return "random duration (e.g. \"4min\" or {dist: exponential, mean: 4min})";
+    case ParamType::PROFILE:
+      return p.length ? "list of " + std::to_string(p.length) + " non-negative numbers" : "list of non-negative numbers";
+    case ParamType::POINT: return "point [x, y] (e.g. [\"1.2km\", \"300m\"])";
+    case ParamType::POINT_LIST: return "list of points [x, y]";
+  }
+  return "value";
+}
+
+}  // namespace citytwin::sim

@@ -1,0 +1,68 @@
+// The registry of model components: each entry has a name, one line of description and a parameter schema.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/Json.hpp"
+
+namespace citytwin::sim {
+
+/// The kind of value a parameter takes, which fixes how a scenario writes it and its unit.
+enum class ParamType {
+  NUMBER,        ///< a real number (unit in `ParamSpec::unit`, often dimensionless)
+  INTEGER,       ///< a whole number
+  BOOLEAN,       ///< true or false
+  STRING,        ///< free text
+  CHOICE,        ///< one of `ParamSpec::choices`
+  DURATION,      ///< "90s", "15min", "2.5h", "1d", "1w", "500ms"; a bare number is seconds; never negative
+  DISTANCE,      ///< "300m", "2.5km"; a bare number is metres; never negative
+  SPEED,         ///< "30km/h", "8m/s"; a bare number is metres per second
+  RATE,          ///< events per time: "12/year", "3/day", "0.5/h", "2/week", "1/min", "4/s"; a bare number is per second
+  DISTRIBUTION,  ///< a random duration: a duration (constant) or {dist: exponential, mean: 4min}, see Distribution.hpp
+  PROFILE,       ///< a list of `length` non-negative numbers (relative weights, e.g. 24 hourly values)
+  POINT,         ///< [x, y]: two distances in the scenario's local metric frame
+  POINT_LIST,    ///< a list of points
+};
+
+/// One parameter of a component, documented where it is declared (as ns-3 attributes are).
+struct ParamSpec {
+  std::string name;                     ///< key in the scenario, snake_case
+  ParamType type = ParamType::NUMBER;
+  std::string unit;                     ///< unit shown to users ("s", "m", "1/year", "" for none)
+  Json default_value;         ///< written as in a scenario ("3min"); null means required
+  std::string description;              ///< one sentence
+  std::optional<double> minimum;        ///< lower bound in SI units (seconds, metres, per second), inclusive
+  std::optional<double> maximum;        ///< upper bound in SI units, inclusive
+  std::vector<std::string> choices;     ///< allowed values of a CHOICE
+  std::size_t length = 0;               ///< required length of a PROFILE (0: any non-empty length)
+};
+
+/// A model component: one top-level section of a scenario (`platform:`, `police:`).
+struct ComponentSpec {
+  std::string name;                     ///< scenario key, snake_case
+  std::string description;              ///< one line
+  std::vector<ParamSpec> params;
+  bool required = false;                ///< whether every scenario must have this section
+};
+
+/// The components known to the program. Each model family adds its own with `register_*(Registry&)`.
+class Registry {
+ public:
+  /// Adds a component; a duplicate name is a programming error and throws std::logic_error.
+  void add(ComponentSpec spec);
+  /// The component with this name, or nullptr.
+  const ComponentSpec* find(const std::string& name) const;
+  /// All components, in registration order.
+  const std::vector<ComponentSpec>& components() const { return components_; }
+
+ private:
+  std::vector<ComponentSpec> components_;
+};
+
+/// A human-readable name of a parameter type with its unit, for `list-models` and error messages:
+/// "duration (e.g. \"15min\")".
+std::string describe_type(const ParamSpec& p);
+
+}  // namespace citytwin::sim
