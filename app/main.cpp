@@ -1,7 +1,273 @@
 // The citytwin program: run, compare and validate scenarios, list models.
-#include <cstdio>
+//
+// Exit codes: 0 success; 1 internal error; 2 bad input (command line, scenario); 130 interrupted.
+#include <unistd.h>
 
-int main() {
-  std::puts("citytwin");
-  return 0;
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <cxxopts.hpp>
+
+#include "app/Progress.hpp"
+#include "app/Report.hpp"
+#include "models/City.hpp"
+#include "outputs/Hdf5Writer.hpp"
+#include "sim/Experiment.hpp"
+#include "sim/Registry.hpp"
+#include "sim/Scenario.hpp"
+
+#ifndef CITYTWIN_VERSION
+#define CITYTWIN_VERSION "unknown"
+#endif
+
+namespace {
+
+using namespace citytwin;
+
+constexpr int EXIT_OK = 0;
+constexpr int EXIT_INTERNAL = 1;
+constexpr int EXIT_BAD_INPUT = 2;
+constexpr int EXIT_INTERRUPTED = 130;
+
+/// A command-line mistake: printed with a hint to --help, exit code 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+std::atomic<bool> g_interrupted{false};
+extern "C" void on_signal(int) { g_interrupted.store(true); }
+
+const char* USAGE =
+    "citytwin " CITYTWIN_VERSION " - a discrete-event simulator and digital twin of a town's safety and services\n"
+    "\n"
+    "Usage: citytwin COMMAND [OPTIONS]\n"
+    "\n"
+    "Commands:\n"
+    "  run SCENARIO        run every option of a scenario and write the results (HDF5)\n"
+    "  compare SCENARIO    run every option and print a side-by-side KPI table with 95% intervals\n"
+    "  validate SCENARIO   check a scenario file and print what it would run\n"
+    "  list-models         list the model components and their parameters\n"
+    "  schema              print the JSON Schema that scenario files are checked against\n"
+    "\n"
+    "Options: --help (also after a command), --version\n"
+    "Exit codes: 0 success, 1 internal error, 2 bad input, 130 interrupted\n";
+
+/// A simulated span for people: "365 d", "36 h", "15 min".
+std::string simulated(sim::Time t) {
+  double s = t.to_seconds();
+  char buf[32];
+  if (s >= 2 * 86400.0)
+    std::snprintf(buf, sizeof buf, "%g d", s / 86400.0);
+  else if (s >= 2 * 3600.0)
+    std::snprintf(buf, sizeof buf, "%g h", s / 3600.0);
+  else
+    std::snprintf(buf, sizeof buf, "%g min", s / 60.0);
+  return buf;
+}
+
+sim::Registry make_registry() {
+  sim::Registry r;
+  models::register_models(r);
+  return r;
+}
+
+// Options shared by run and compare.
+void add_run_options(cxxopts::Options& o, const std::string& default_output_note) {
+  o.add_options()
+      ("scenario", "scenario file (YAML)", cxxopts::value<std::string>())
+      ("o,output", "results file (HDF5); default " + default_output_note, cxxopts::value<std::string>())
+      ("threads", "worker threads (0: all cores)", cxxopts::value<unsigned>()->default_value("0"))
+      ("replications", "replications per option (overrides the scenario)", cxxopts::value<unsigned>())
+      ("seed", "random seed (overrides the scenario)", cxxopts::value<std::uint64_t>())
+      ("set", "override a scenario key, e.g. --set platform.operators=3 (repeatable)",
+       cxxopts::value<std::vector<std::string>>())
+      ("summary-json", "print the KPIs as JSON on stdout (no timings, for scripts)")
+      ("q,quiet", "no progress output")
+      ("h,help", "show this help");
+  o.parse_positional({"scenario"});
+  o.positional_help("SCENARIO");
+}
+
+cxxopts::ParseResult parse(cxxopts::Options& o, int argc, char** argv) {
+  try {
+    return o.parse(argc, argv);
+  } catch (const cxxopts::exceptions::exception& e) {
+    throw UsageError(e.what());
+  }
+}
+
+std::vector<std::string> overrides_from(const cxxopts::ParseResult& args) {
+  std::vector<std::string> out;
+  if (args.count("seed")) out.push_back("seed=" + std::to_string(args["seed"].as<std::uint64_t>()));
+  if (args.count("replications")) {
+    unsigned n = args["replications"].as<unsigned>();
+    if (n == 0) throw UsageError("--replications must be at least 1");
+    out.push_back("replications=" + std::to_string(n));
+  }
+  if (args.count("set"))
+    for (const auto& s : args["set"].as<std::vector<std::string>>()) out.push_back(s);
+  return out;
+}
+
+std::string require_scenario(const cxxopts::ParseResult& args, const char* command) {
+  if (!args.count("scenario")) throw UsageError(std::string("'") + command + "' needs a scenario file");
+  return args["scenario"].as<std::string>();
+}
+
+int run_or_compare(int argc, char** argv, bool compare) {
+  const char* name = compare ? "compare" : "run";
+  cxxopts::Options o(std::string("citytwin ") + name,
+                     compare ? "Runs every option of a scenario and prints the KPIs side by side, each as the mean and "
+                               "the half-width of its 95% confidence interval; also writes the results file."
+                             : "Runs every option (and sweep point) of a scenario, each replication as one task in "
+                               "parallel, and writes the results to one HDF5 file.");
+  add_run_options(o, "SCENARIO's name with .h5, in the current directory");
+  auto args = parse(o, argc, argv);
+  if (args.count("help")) {
+    std::cout << o.help() << "\nExit codes: 0 success, 1 internal error, 2 bad input, 130 interrupted\n";
+    return EXIT_OK;
+  }
+  std::string path = require_scenario(args, name);
+  sim::Registry registry = make_registry();
+  sim::Scenario scenario = sim::Scenario::load_file(path, registry, overrides_from(args));
+  std::string output = args.count("output") ? args["output"].as<std::string>()
+                                            : std::filesystem::path(path).stem().string() + ".h5";
+
+  bool quiet = args.count("quiet") > 0;
+  app::Progress progress(!quiet, isatty(STDERR_FILENO) != 0);
+  sim::ExperimentSettings settings;
+  settings.threads = args["threads"].as<unsigned>();
+  settings.cancelled = &g_interrupted;
+  settings.on_progress = [&](double f, std::size_t done, std::size_t total) { progress.update(f, done, total); };
+  if (!quiet)
+    std::fprintf(stderr, "%s: %zu option(s) x %u replication(s), %s of simulated time each\n", path.c_str(),
+                 scenario.variants().size(), scenario.replications(),
+                 simulated(scenario.duration()).c_str());
+
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  sim::RunResults results = sim::run_experiment(scenario, models::build_model, settings);
+  progress.finish();
+  if (g_interrupted.load()) {
+    std::fprintf(stderr, "interrupted: no results written\n");
+    return EXIT_INTERRUPTED;
+  }
+
+  outputs::write_hdf5(results, output);
+  if (!quiet) std::fprintf(stderr, "wrote %s\n", output.c_str());
+  if (compare) std::cout << app::kpi_table(results, true);
+  if (args.count("summary-json")) std::cout << app::summary_json(results).dump(2) << '\n';
+  return EXIT_OK;
+}
+
+int validate(int argc, char** argv) {
+  cxxopts::Options o("citytwin validate", "Checks a scenario file against the registered models and prints what "
+                                          "it would run. Errors name the file, line, column and key.");
+  o.add_options()
+      ("scenario", "scenario file (YAML)", cxxopts::value<std::string>())
+      ("set", "override a scenario key, e.g. --set platform.operators=3 (repeatable)",
+       cxxopts::value<std::vector<std::string>>())
+      ("print", "print the fully resolved scenario (defaults filled)")
+      ("h,help", "show this help");
+  o.parse_positional({"scenario"});
+  o.positional_help("SCENARIO");
+  auto args = parse(o, argc, argv);
+  if (args.count("help")) {
+    std::cout << o.help() << "\nExit codes: 0 valid, 2 invalid, 1 internal error\n";
+    return EXIT_OK;
+  }
+  std::string path = require_scenario(args, "validate");
+  sim::Registry registry = make_registry();
+  sim::Scenario scenario = sim::Scenario::load_file(path, registry, overrides_from(args));
+  // Building each variant's model catches combinations the schema cannot see.
+  for (const auto& v : scenario.variants()) models::build_model(v);
+  if (args.count("print")) std::cout << scenario.resolved_yaml() << '\n';
+  std::cout << path << ": valid; " << scenario.variants().size() << " option(s) x " << scenario.replications()
+            << " replication(s), " << simulated(scenario.duration())
+            << " of simulated time each\n";
+  for (const auto& v : scenario.variants()) std::cout << "  " << v.label << '\n';
+  return EXIT_OK;
+}
+
+int list_models(int argc, char** argv) {
+  cxxopts::Options o("citytwin list-models", "Lists the model components a scenario can use, with their parameters, "
+                                             "units and defaults.");
+  o.add_options()("h,help", "show this help");
+  auto args = parse(o, argc, argv);
+  if (args.count("help")) {
+    std::cout << o.help();
+    return EXIT_OK;
+  }
+  sim::Registry registry = make_registry();
+  for (const auto& c : registry.components()) {
+    std::cout << c.name << ": " << c.description << '\n';
+    for (const auto& p : c.params) {
+      std::string def = p.default_value.is_null() ? "required" : "default " + p.default_value.dump();
+      std::cout << "  " << p.name << " (" << sim::describe_type(p) << (p.unit.empty() ? "" : ", unit " + p.unit)
+                << ", " << def << ")\n      " << p.description << '\n';
+    }
+    std::cout << '\n';
+  }
+  return EXIT_OK;
+}
+
+int schema(int argc, char** argv) {
+  cxxopts::Options o("citytwin schema", "Prints the JSON Schema (draft 7) that scenario files are checked against.");
+  o.add_options()("h,help", "show this help");
+  auto args = parse(o, argc, argv);
+  if (args.count("help")) {
+    std::cout << o.help();
+    return EXIT_OK;
+  }
+  std::cout << sim::scenario_schema(make_registry()).dump(2) << '\n';
+  return EXIT_OK;
+}
+
+int dispatch(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << USAGE;
+    return EXIT_BAD_INPUT;
+  }
+  std::string command = argv[1];
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::cout << USAGE;
+    return EXIT_OK;
+  }
+  if (command == "--version" || command == "-V") {
+    std::cout << "citytwin " << CITYTWIN_VERSION << '\n';
+    return EXIT_OK;
+  }
+  // The subcommand parses the rest; argv[1] stands in for the program name.
+  int sub_argc = argc - 1;
+  char** sub_argv = argv + 1;
+  if (command == "run") return run_or_compare(sub_argc, sub_argv, false);
+  if (command == "compare") return run_or_compare(sub_argc, sub_argv, true);
+  if (command == "validate") return validate(sub_argc, sub_argv);
+  if (command == "list-models") return list_models(sub_argc, sub_argv);
+  if (command == "schema") return schema(sub_argc, sub_argv);
+  throw UsageError("unknown command '" + command + "'; commands are run, compare, validate, list-models, schema");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return dispatch(argc, argv);
+  } catch (const UsageError& e) {
+    std::cerr << "citytwin: " << e.what() << " (see citytwin --help)\n";
+    return EXIT_BAD_INPUT;
+  } catch (const sim::ScenarioError& e) {
+    std::cerr << e.what() << '\n';
+    return EXIT_BAD_INPUT;
+  } catch (const std::exception& e) {
+    std::cerr << "citytwin: internal error: " << e.what() << '\n';
+    return EXIT_INTERNAL;
+  }
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
 #include <memory>
 #include <new>
 #include <type_traits>
@@ -11,6 +12,8 @@ namespace citytwin::sim {
 
 /// A move-only `void()` callable stored inline when it fits in 24 bytes (a lambda capturing up to
 /// three pointers), on the heap otherwise. Unlike std::function it never copies and its size is 32 bytes.
+/// A callable that is stored inline and trivially copyable (a lambda capturing pointers or numbers) moves by
+/// a plain copy of the buffer and needs no destructor call.
 class EventFn {
  public:
   static constexpr std::size_t INLINE_BYTES = 24;
@@ -29,16 +32,12 @@ class EventFn {
     }
   }
 
-  EventFn(EventFn&& o) noexcept : ops_(o.ops_) {
-    if (ops_) ops_->move(buf_, o.buf_);
-    o.ops_ = nullptr;
-  }
+  EventFn(EventFn&& o) noexcept : ops_(o.ops_) { take(o); }
   EventFn& operator=(EventFn&& o) noexcept {
     if (this != &o) {
       reset();
       ops_ = o.ops_;
-      if (ops_) ops_->move(buf_, o.buf_);
-      o.ops_ = nullptr;
+      take(o);
     }
     return *this;
   }
@@ -51,41 +50,63 @@ class EventFn {
   explicit operator bool() const { return ops_ != nullptr; }
   /// Destroys the stored callable, leaving this empty.
   void reset() {
-    if (ops_) ops_->destroy(buf_);
+    if (ops_ && ops_->destroy) ops_->destroy(buf_);
     ops_ = nullptr;
   }
+  /// True when the callable lives on the heap (it did not fit in INLINE_BYTES or may throw when moved).
+  bool on_heap() const { return ops_ && ops_->heap; }
 
  private:
   struct Ops {
     void (*call)(void*);
-    void (*move)(void* dst, void* src);  // move-constructs into dst and destroys src
-    void (*destroy)(void*);
+    void (*move)(void* dst, void* src);  // move-constructs into dst and destroys src; null: copy the bytes
+    void (*destroy)(void*);              // null: nothing to destroy
+    bool heap;
   };
+
+  // Moves o's callable into this (ops_ already copied from o), leaving o empty.
+  void take(EventFn& o) noexcept {
+    if (ops_) {
+      if (ops_->move) {
+        ops_->move(buf_, o.buf_);
+      } else {
+        std::memcpy(buf_, o.buf_, INLINE_BYTES);
+      }
+    }
+    o.ops_ = nullptr;
+  }
 
   template <class D>
   static constexpr bool fits_inline() {
     return sizeof(D) <= INLINE_BYTES && alignof(D) <= alignof(std::max_align_t) &&
            std::is_nothrow_move_constructible_v<D>;
   }
+  template <class D>
+  static constexpr bool trivially_relocatable() {
+    return std::is_trivially_copyable_v<D> && std::is_trivially_destructible_v<D>;
+  }
 
   template <class D>
   static constexpr Ops inline_ops = {
       [](void* p) { (*std::launder(static_cast<D*>(p)))(); },
-      [](void* dst, void* src) {
-        D* s = std::launder(static_cast<D*>(src));
-        ::new (dst) D(std::move(*s));
-        s->~D();
-      },
-      [](void* p) { std::launder(static_cast<D*>(p))->~D(); },
+      trivially_relocatable<D>() ? nullptr
+                                 : +[](void* dst, void* src) {
+                                     D* s = std::launder(static_cast<D*>(src));
+                                     ::new (dst) D(std::move(*s));
+                                     s->~D();
+                                   },
+      trivially_relocatable<D>() ? nullptr : +[](void* p) { std::launder(static_cast<D*>(p))->~D(); },
+      false,
   };
   template <class D>
   static constexpr Ops heap_ops = {
       [](void* p) { (**static_cast<D**>(p))(); },
-      [](void* dst, void* src) { *static_cast<D**>(dst) = *static_cast<D**>(src); },
+      nullptr,  // moving the pointer is copying the bytes
       [](void* p) { delete *static_cast<D**>(p); },
+      true,
   };
 
-  alignas(std::max_align_t) unsigned char buf_[INLINE_BYTES];
+  alignas(std::max_align_t) unsigned char buf_[INLINE_BYTES] = {};  // zeroed: moves may copy all of it
   const Ops* ops_ = nullptr;
 };
 

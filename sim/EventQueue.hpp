@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "sim/Check.hpp"
+
 namespace citytwin::sim {
 
 /// One pending event as the queue sees it: 16 bytes.
@@ -29,6 +31,11 @@ struct QueueEntry {
 /// reused later never reorders it.
 class EventQueue {
  public:
+  /// A `prefetch` argument of pop_until that does nothing.
+  struct IgnoreEntry {
+    void operator()(const QueueEntry&) const {}
+  };
+
   EventQueue() = default;
 
   /// The time of the last extracted event: no entry may be pushed earlier than this.
@@ -39,6 +46,7 @@ class EventQueue {
 
   /// Adds an entry; `key` orders it among entries of equal time. Requires time_us >= floor_us().
   void push(const QueueEntry& e, std::uint64_t key) {
+    CITYTWIN_CHECK(e.time_us >= last_, "EventQueue::push() before the queue's floor");
     ++size_;
     if (e.time_us == last_) {
       push_tie({key, e.slot, e.stamp});
@@ -51,10 +59,18 @@ class EventQueue {
 
   /// Removes and returns the first entry whose time is at most `limit_us`, skipping entries for which
   /// `is_live(entry)` is false; returns false when there is none. `key_of(entry)` gives the key of a live
-  /// entry. The queue's floor only advances when an entry is returned, so a caller may stop at `limit_us`
-  /// and later push entries at any time from `limit_us` on.
-  template <class IsLive, class KeyOf>
-  bool pop_until(std::int64_t limit_us, QueueEntry& out, IsLive&& is_live, KeyOf&& key_of) {
+  /// entry. The queue's floor only advances to the time of an entry that is returned, so a caller may stop
+  /// at `limit_us` and later push entries at any time from the last returned entry's time on.
+  ///
+  /// Liveness is checked lazily: only the earliest entry of a bucket is checked before the floor advances
+  /// to its time; other stale entries move down with the live ones and are dropped when they come first.
+  ///
+  /// `prefetch(entry)`, if given, is called for the entries of a small bucket as it is redistributed: they
+  /// are the next few to be returned, and the caller may start fetching their records.
+  template <class IsLive, class KeyOf, class Prefetch = IgnoreEntry>
+  bool pop_until(std::int64_t limit_us, QueueEntry& out, IsLive&& is_live, KeyOf&& key_of,
+                 Prefetch&& prefetch = Prefetch{}) {
+    if (last_ > limit_us) return false;  // every entry is at the floor or later
     for (;;) {
       // Entries at the current floor come first, in key order.
       while (!ties_.empty()) {
@@ -62,42 +78,33 @@ class EventQueue {
         --size_;
         QueueEntry e{last_, t.slot, t.stamp};
         if (is_live(e)) {
-          if (last_ > limit_us) {  // only possible when the floor was set by a caller-visible time
-            push_tie(t);
-            ++size_;
-            return false;
-          }
           out = e;
           return true;
         }
       }
       if (occupied_ == 0) return false;
 
-      // Find the lowest non-empty bucket and its earliest live entry, dropping stale entries.
+      // The lowest non-empty bucket holds the earliest entries; find its earliest one.
       unsigned b = static_cast<unsigned>(std::countr_zero(occupied_)) + 1;
       std::vector<QueueEntry>& v = buckets_[b];
-      std::int64_t min_t = INT64_MAX;
-      std::size_t kept = 0;
-      for (std::size_t i = 0; i < v.size(); ++i) {
-        if (!is_live(v[i])) {
-          --size_;
-          continue;
-        }
-        if (v[i].time_us < min_t) min_t = v[i].time_us;
-        v[kept++] = v[i];
+      std::size_t first = 0;
+      for (std::size_t i = 1; i < v.size(); ++i) {
+        if (v[i].time_us < v[first].time_us) first = i;
       }
-      v.resize(kept);
-      if (kept == 0) {
-        occupied_ &= ~(std::uint64_t{1} << (b - 1));
+      if (!is_live(v[first])) {
+        drop_stale(b, is_live);
         continue;
       }
-      if (min_t > limit_us) return false;
+      if (v[first].time_us > limit_us) return false;
 
-      // Advance the floor and redistribute the bucket below it.
-      last_ = min_t;
+      // Advance the floor to it and redistribute the bucket below the new floor. Every entry lands in a
+      // lower bucket, so the bucket is read in place and then emptied; each bucket keeps its capacity.
+      last_ = v[first].time_us;
       occupied_ &= ~(std::uint64_t{1} << (b - 1));
-      scratch_.swap(v);
-      for (const QueueEntry& e : scratch_) {
+      if (v.size() <= PREFETCH_LIMIT) {
+        for (const QueueEntry& e : v) prefetch(e);
+      }
+      for (const QueueEntry& e : v) {
         if (e.time_us == last_) {
           push_tie({key_of(e), e.slot, e.stamp});
         } else {
@@ -106,13 +113,27 @@ class EventQueue {
           occupied_ |= (std::uint64_t{1} << (nb - 1));
         }
       }
-      scratch_.clear();
+      v.clear();
     }
+  }
+
+  /// The slot of the entry that will probably be returned next (the first tie, or the earliest entry of the
+  /// lowest bucket when that bucket is small), or UINT32_MAX; lets the caller prefetch its record.
+  std::uint32_t next_slot_hint() const {
+    if (!ties_.empty()) return ties_.front().slot;
+    if (occupied_ == 0) return UINT32_MAX;
+    const std::vector<QueueEntry>& v = buckets_[static_cast<unsigned>(std::countr_zero(occupied_)) + 1];
+    if (v.size() > HINT_SCAN_LIMIT) return UINT32_MAX;
+    std::size_t first = 0;
+    for (std::size_t i = 1; i < v.size(); ++i) {
+      if (v[i].time_us < v[first].time_us) first = i;
+    }
+    return v[first].slot;
   }
 
   /// Bytes of memory reserved by the queue's containers.
   std::size_t capacity_bytes() const {
-    std::size_t bytes = ties_.capacity() * sizeof(Tie) + scratch_.capacity() * sizeof(QueueEntry);
+    std::size_t bytes = ties_.capacity() * sizeof(Tie);
     for (const auto& v : buckets_) bytes += v.capacity() * sizeof(QueueEntry);
     return bytes;
   }
@@ -127,6 +148,9 @@ class EventQueue {
   }
 
  private:
+  static constexpr std::size_t HINT_SCAN_LIMIT = 16;
+  static constexpr std::size_t PREFETCH_LIMIT = 16;
+
   struct Tie {
     std::uint64_t key;
     std::uint32_t slot;
@@ -136,6 +160,19 @@ class EventQueue {
   unsigned bucket_of(std::int64_t t) const {
     auto diff = static_cast<std::uint64_t>(t) ^ static_cast<std::uint64_t>(last_);
     return 64u - static_cast<unsigned>(std::countl_zero(diff));  // 1..64 for t != last_
+  }
+
+  // Removes the stale entries of bucket `b`, keeping the order of the others.
+  template <class IsLive>
+  void drop_stale(unsigned b, IsLive& is_live) {
+    std::vector<QueueEntry>& v = buckets_[b];
+    std::size_t kept = 0;
+    for (const QueueEntry& e : v) {
+      if (is_live(e)) v[kept++] = e;
+    }
+    size_ -= v.size() - kept;
+    v.resize(kept);
+    if (kept == 0) occupied_ &= ~(std::uint64_t{1} << (b - 1));
   }
 
   // A binary min-heap on key; small in practice (events at one instant).
@@ -171,7 +208,6 @@ class EventQueue {
   }
 
   std::array<std::vector<QueueEntry>, 65> buckets_{};  // index 1..64 used
-  std::vector<QueueEntry> scratch_;
   std::vector<Tie> ties_;
   std::uint64_t occupied_ = 0;  // bit b-1 set when bucket b is non-empty
   std::size_t size_ = 0;

@@ -19,7 +19,8 @@ struct ReplicationContext {
   std::uint64_t seed = 0;            ///< the scenario seed (the same for every variant: common random numbers)
   std::uint32_t replication = 0;     ///< replication index k; stream keys use it, so k is the same run
                                      ///< whether 1 or 100 replications are run
-  /// Simulated microseconds completed, summed over all tasks; a model adds to it as it advances.
+  /// Simulated microseconds this replication has completed; a model adds to it as it advances (the runner
+  /// sums the counters of all tasks).
   std::atomic<std::int64_t>* progress_us = nullptr;
   /// Set when the run is being abandoned (Ctrl-C); a model should return soon after.
   const std::atomic<bool>* cancelled = nullptr;
@@ -49,7 +50,9 @@ struct ExperimentSettings {
 
 /// Builds a model per variant, runs every (variant, replication) as one task in parallel and summarises
 /// KPIs per variant. The results are identical whatever the thread count: each task writes only its own
-/// slot and summaries are computed after all tasks, in a fixed order.
+/// slot and summaries are computed after all tasks, in a fixed order. An exception thrown by a task is
+/// rethrown here once every running task has stopped. When `settings.cancelled` is set, tasks that have
+/// not started are skipped and left out of the results.
 RunResults run_experiment(const Scenario& scenario, const ModelFactory& factory, const ExperimentSettings& settings);
 
 /// Summarises the KPIs of a variant's replications (mean and Student-t 95% interval per KPI).

@@ -37,7 +37,32 @@ struct ParamSpec {
   std::optional<double> maximum;        ///< upper bound in SI units, inclusive
   std::vector<std::string> choices;     ///< allowed values of a CHOICE
   std::size_t length = 0;               ///< required length of a PROFILE (0: any non-empty length)
+
+  /// Sets the allowed range, in SI units.
+  ParamSpec& between(double lo, double hi) { minimum = lo; maximum = hi; return *this; }
+  ParamSpec& at_least(double lo) { minimum = lo; return *this; }
+  /// Sets the required length of a PROFILE.
+  ParamSpec& of_length(std::size_t n) { length = n; return *this; }
 };
+
+/// Declares a parameter: `param("operators", ParamType::INTEGER, "", 2, "Operators on duty.").at_least(1)`.
+inline ParamSpec param(std::string name, ParamType type, std::string unit, Json default_value, std::string description) {
+  ParamSpec p;
+  p.name = std::move(name);
+  p.type = type;
+  p.unit = std::move(unit);
+  p.default_value = std::move(default_value);
+  p.description = std::move(description);
+  return p;
+}
+
+/// Declares a CHOICE parameter.
+inline ParamSpec choice(std::string name, std::vector<std::string> choices, std::string default_value,
+                        std::string description) {
+  ParamSpec p = param(std::move(name), ParamType::CHOICE, "", std::move(default_value), std::move(description));
+  p.choices = std::move(choices);
+  return p;
+}
 
 /// A model component: one top-level section of a scenario (`platform:`, `police:`).
 struct ComponentSpec {
@@ -45,6 +70,9 @@ struct ComponentSpec {
   std::string description;              ///< one line
   std::vector<ParamSpec> params;
   bool required = false;                ///< whether every scenario must have this section
+
+  ComponentSpec(std::string name_, std::string description_, std::vector<ParamSpec> params_, bool required_ = false)
+      : name(std::move(name_)), description(std::move(description_)), params(std::move(params_)), required(required_) {}
 };
 
 /// The components known to the program. Each model family adds its own with `register_*(Registry&)`.

@@ -2,12 +2,12 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <limits>
 #include <memory>
-#include <string>
+#include <utility>
 #include <vector>
 
+#include "sim/Check.hpp"
 #include "sim/EventFn.hpp"
 #include "sim/EventQueue.hpp"
 #include "sim/Time.hpp"
@@ -42,9 +42,19 @@ class Simulation {
   Time now() const { return now_; }
 
   /// Schedules `fn` at absolute time `t`, which must not be before now().
-  EventHandle schedule_at(Time t, EventFn fn, Priority priority = 0);
+  EventHandle schedule_at(Time t, EventFn fn, Priority priority = 0) {
+    if (t < now_) [[unlikely]] throw_in_past("schedule_at", t);
+    if (!fn) [[unlikely]] throw_empty_handler("schedule_at");
+    std::uint32_t s = allocate_slot();
+    Slot& r = slot(s);
+    r.fn = std::move(fn);
+    push_entry(s, r, t, priority_bits(priority));
+    ++live_;
+    return {s, r.generation};
+  }
   /// Schedules `fn` after `delay` (>= 0) from now.
   EventHandle schedule_in(Time delay, EventFn fn, Priority priority = 0) {
+    if (delay < Time{}) [[unlikely]] throw_negative_delay("schedule_in", delay);
     return schedule_at(now_ + delay, std::move(fn), priority);
   }
   /// Schedules `fn` at `first` and then every `period` (> 0) until cancelled. The handle stays the same.
@@ -59,12 +69,15 @@ class Simulation {
   /// True while the event named by `h` is pending.
   bool pending(EventHandle h) const;
 
-  /// Runs events while their time is at most `end`, then sets the clock to `end`.
-  /// Returns the number of events run.
+  /// Runs events while their time is at most `end`, then sets the clock to `end` (unless stop() ended
+  /// the run early). Returns the number of events run.
   std::uint64_t run_until(Time end);
   /// Runs events while `keep_going()` returns true (checked after each event), the queue is not empty and
-  /// the next event is not after `end`. Returns the number of events run.
-  std::uint64_t run_while(const std::function<bool()>& keep_going, Time end = Time::max());
+  /// the next event is not after `end`. `keep_going` is any callable returning bool. Returns the number of
+  /// events run. If a handler throws, the exception leaves the run; the throwing event counts as run and
+  /// is gone unless it had put itself back.
+  template <class KeepGoing>
+  std::uint64_t run_while(KeepGoing&& keep_going, Time end = Time::max());
   /// Asks the current run to return after the running event.
   void stop() { stop_requested_ = true; }
 
@@ -74,6 +87,11 @@ class Simulation {
   std::uint64_t events_run() const { return events_run_; }
   /// Bytes reserved for bookkeeping of pending events (queue entries and slot records, handlers included).
   std::size_t memory_bytes() const;
+  /// Bytes of bookkeeping per pending event, handler excluded: the queue entry plus the event record
+  /// without its 32-byte handler.
+  static constexpr std::size_t bookkeeping_bytes_per_event() {
+    return sizeof(QueueEntry) + sizeof(Slot) - sizeof(EventFn);
+  }
 
  private:
   // The record of a scheduled event: 48 bytes, of which 32 hold the handler.
@@ -85,17 +103,48 @@ class Simulation {
   };
   static constexpr unsigned CHUNK_BITS = 12;  // slots live in fixed chunks, so handlers never move
   static constexpr std::uint32_t CHUNK_SIZE = 1u << CHUNK_BITS;
+  static constexpr std::uint64_t SEQUENCE_MASK = (std::uint64_t{1} << 56) - 1;
 
+  static std::uint64_t priority_bits(Priority p) {
+    return static_cast<std::uint64_t>(static_cast<int>(p) + 128) << 56;
+  }
   Slot& slot(std::uint32_t s) { return chunks_[s >> CHUNK_BITS][s & (CHUNK_SIZE - 1)]; }
   const Slot& slot(std::uint32_t s) const { return chunks_[s >> CHUNK_BITS][s & (CHUNK_SIZE - 1)]; }
-  std::uint32_t allocate_slot();
-  void release_slot(std::uint32_t s);
-  void push_entry(std::uint32_t s, Time t, std::uint64_t priority_bits);
+  std::uint32_t allocate_slot() {
+    if (free_head_ == UINT32_MAX) [[unlikely]] return new_slot();
+    std::uint32_t s = free_head_;
+    free_head_ = static_cast<std::uint32_t>(slot(s).key);
+    return s;
+  }
+  std::uint32_t new_slot();
+  void prefetch_slot(std::uint32_t s) const {
+    const auto* bytes = reinterpret_cast<const char*>(&slot(s));
+    __builtin_prefetch(bytes);
+    __builtin_prefetch(bytes + sizeof(Slot) - 1);
+  }
+  void release_slot(std::uint32_t s) {
+    Slot& r = slot(s);
+    r.fn.reset();
+    ++r.generation;
+    ++r.stamp;
+    r.key = free_head_;
+    free_head_ = s;
+  }
+  void push_entry(std::uint32_t s, Slot& r, Time t, std::uint64_t high_key_bits) {
+    CITYTWIN_CHECK(sequence_ < SEQUENCE_MASK, "event sequence numbers exhausted");
+    r.key = high_key_bits | sequence_++;
+    ++r.stamp;
+    queue_.push({t.count_us(), s, r.stamp}, r.key);
+  }
   bool live_handle(EventHandle h) const {
     return h.slot < slot_count_ && slot(h.slot).generation == h.generation && slot(h.slot).fn;
   }
   void requeue_running(Time period);
-  void check_not_past(const char* what, Time t) const;
+  void begin_run();
+  void end_run(std::uint64_t ran);
+  [[noreturn]] void throw_in_past(const char* what, Time t) const;
+  [[noreturn]] static void throw_negative_delay(const char* what, Time delay);
+  [[noreturn]] static void throw_empty_handler(const char* what);
 
   EventQueue queue_;
   std::vector<std::unique_ptr<Slot[]>> chunks_;
@@ -110,5 +159,37 @@ class Simulation {
   bool running_cancelled_ = false;
   bool stop_requested_ = false;
 };
+
+template <class KeepGoing>
+std::uint64_t Simulation::run_while(KeepGoing&& keep_going, Time end) {
+  begin_run();
+  // Ends the run on every path out, an exception from a handler included.
+  struct Finish {
+    Simulation* sim;
+    std::uint64_t ran = 0;
+    ~Finish() { sim->end_run(ran); }
+  } finish{this};
+  auto is_live = [this](const QueueEntry& e) { return slot(e.slot).stamp == e.stamp; };
+  auto key_of = [this](const QueueEntry& e) { return slot(e.slot).key; };
+  auto prefetch = [this](const QueueEntry& e) { prefetch_slot(e.slot); };
+  const std::int64_t end_us = end.count_us();
+  QueueEntry e;
+  while (!stop_requested_ && queue_.pop_until(end_us, e, is_live, key_of, prefetch)) {
+    // Run the event; a running event is no longer pending, unless its handler puts it back.
+    now_ = Time::us(e.time_us);
+    running_slot_ = e.slot;
+    running_requeued_ = false;
+    running_cancelled_ = false;
+    --live_;
+    ++finish.ran;
+    // Fetch the next event's record while this one runs: the run is otherwise bound by that cache miss.
+    if (std::uint32_t next = queue_.next_slot_hint(); next != UINT32_MAX) prefetch_slot(next);
+    slot(e.slot).fn();
+    if (!running_requeued_) release_slot(e.slot);
+    running_slot_ = UINT32_MAX;
+    if (!keep_going()) break;
+  }
+  return finish.ran;
+}
 
 }  // namespace citytwin::sim

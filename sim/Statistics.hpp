@@ -87,8 +87,9 @@ struct ConfidenceInterval {
 };
 ConfidenceInterval confidence_interval(const std::vector<double>& values);
 
-/// Welch's two-sample t-test: the two-sided p-value for equal means. NaN when either sample has fewer
-/// than two values or both have zero variance and equal means.
+/// Welch's two-sample t-test: the two-sided p-value for equal means (NaN values are skipped). NaN when
+/// either sample has fewer than two values or both have zero variance and equal means; 0 when both have
+/// zero variance and the means differ.
 double welch_p_value(const std::vector<double>& a, const std::vector<double>& b);
 
 }  // namespace citytwin::sim

@@ -21,7 +21,7 @@ struct UnitError : std::runtime_error {
 Time duration(const Json& v);
 /// A non-negative distance in metres: a number of metres, or "<number>m" / "<number>km".
 double distance_m(const Json& v);
-/// A speed in metres per second: a number (m/s), or "<number>m/s" / "<number>km/h".
+/// A non-negative speed in metres per second: a number (m/s), or "<number>m/s" / "<number>km/h".
 double speed_m_per_s(const Json& v);
 /// A non-negative rate in events per second: a number (per second), or "<number>/<unit>" with unit one of
 /// s, min, h, day (or d), week (or w), year (or y); a year is 365 days.

@@ -1,0 +1,140 @@
+// The KPI table and JSON summary of a run.
+#include "app/Report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "sim/Statistics.hpp"
+
+namespace citytwin::app {
+
+namespace {
+int decimals_for(double x) {
+  double a = std::fabs(x);
+  if (a >= 100 || a == 0.0) return 0;
+  if (a >= 10) return 1;
+  if (a >= 1) return 2;
+  if (a >= 0.1) return 3;
+  return 4;
+}
+
+std::string fixed(double x, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, x);
+  return buf;
+}
+
+// UTF-8 strings are measured in code points for alignment.
+std::size_t width(const std::string& s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+std::string pad(const std::string& s, std::size_t w, bool left) {
+  std::size_t n = width(s);
+  std::string fill(w > n ? w - n : 0, ' ');
+  return left ? s + fill : fill + s;
+}
+
+std::vector<double> values_of(const sim::VariantResults& v, const std::string& kpi) {
+  std::vector<double> out;
+  for (const auto& r : v.replications)
+    for (const auto& k : r.kpis)
+      if (k.name == kpi && !std::isnan(k.value)) out.push_back(k.value);
+  return out;
+}
+}  // namespace
+
+std::string format_number(double x) {
+  if (std::isnan(x)) return "-";
+  return fixed(x, decimals_for(x));
+}
+
+std::string kpi_table(const sim::RunResults& results, bool mark_significance) {
+  if (results.variants.empty()) return "";
+  const auto& first = results.variants.front();
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> header{"KPI"};
+  for (const auto& v : results.variants) header.push_back(v.label);
+  rows.push_back(header);
+  bool any_mark = false;
+  for (std::size_t k = 0; k < first.summary.size(); ++k) {
+    const std::string& name = first.summary[k].name;
+    std::vector<std::string> row{name};
+    for (std::size_t vi = 0; vi < results.variants.size(); ++vi) {
+      const auto& v = results.variants[vi];
+      auto it = std::find_if(v.summary.begin(), v.summary.end(), [&](const auto& s) { return s.name == name; });
+      if (it == v.summary.end() || it->n == 0) {
+        row.push_back("-");
+        continue;
+      }
+      int d = decimals_for(std::max(std::fabs(it->mean), std::isnan(it->half_width) ? 0.0 : it->half_width));
+      std::string cell = fixed(it->mean, d);
+      if (!std::isnan(it->half_width)) cell += " ± " + fixed(it->half_width, d);
+      if (mark_significance && vi > 0) {
+        double p = sim::welch_p_value(values_of(first, name), values_of(v, name));
+        if (!(p < 0.05)) {
+          cell = "~" + cell;
+          any_mark = true;
+        }
+      }
+      row.push_back(cell);
+    }
+    rows.push_back(row);
+  }
+
+  // Align: KPI names left, numbers right.
+  std::vector<std::size_t> w(header.size(), 0);
+  for (const auto& r : rows)
+    for (std::size_t c = 0; c < r.size(); ++c) w[c] = std::max(w[c], width(r[c]));
+  std::ostringstream out;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    for (std::size_t c = 0; c < rows[i].size(); ++c) out << (c ? "  " : "") << pad(rows[i][c], w[c], c == 0);
+    out << '\n';
+    if (i == 0) {
+      std::size_t total = 0;
+      for (std::size_t c = 0; c < w.size(); ++c) total += w[c] + (c ? 2 : 0);
+      out << std::string(total, '-') << '\n';
+    }
+  }
+  out << "\nmean ± half-width of the 95% confidence interval over " << results.replications << " replications";
+  if (mark_significance && any_mark)
+    out << "\n~ : not significantly different from the first column (Welch's t-test, 5% level)";
+  out << '\n';
+  return out.str();
+}
+
+sim::Json summary_json(const sim::RunResults& results) {
+  sim::Json j;
+  j["scenario"] = results.scenario_file;
+  j["seed"] = results.seed;
+  j["replications"] = results.replications;
+  j["version"] = results.version;
+  sim::Json variants = sim::Json::array();
+  auto num = [](double x) { return std::isnan(x) ? sim::Json(nullptr) : sim::Json(x); };
+  for (const auto& v : results.variants) {
+    sim::Json jv;
+    jv["label"] = v.label;
+    jv["option"] = v.option;
+    jv["sweep_point"] = v.sweep_point;
+    sim::Json kpis = sim::Json::object();
+    for (const auto& s : v.summary) {
+      kpis[s.name] = {{"unit", s.unit},
+                      {"n", s.n},
+                      {"mean", num(s.mean)},
+                      {"sd", num(s.sd)},
+                      {"half_width", num(s.half_width)},
+                      {"ci_low", num(s.mean - s.half_width)},
+                      {"ci_high", num(s.mean + s.half_width)}};
+    }
+    jv["kpis"] = kpis;
+    variants.push_back(jv);
+  }
+  j["variants"] = variants;
+  return j;
+}
+
+}  // namespace citytwin::app

@@ -1,0 +1,24 @@
+// What the program prints about a run: the side-by-side KPI table and the KPI summary as JSON.
+#pragma once
+
+#include <string>
+
+#include "sim/Json.hpp"
+#include "sim/Results.hpp"
+
+namespace citytwin::app {
+
+/// The KPI table: one row per KPI, one column per variant, each cell "mean ± half-width of the 95%
+/// interval". With `mark_significance`, a cell of a later variant whose difference from the first
+/// variant is not significant (Welch's t-test at 5%) is marked with "~", and a legend says so.
+std::string kpi_table(const sim::RunResults& results, bool mark_significance);
+
+/// The KPIs of every variant as JSON, for scripts: the scenario, seed and replications, then per variant
+/// its label and per KPI n, mean, sd, half_width, ci_low, ci_high and unit. Nothing that depends on the
+/// machine (no timings, no thread count), so two runs can be diffed.
+sim::Json summary_json(const sim::RunResults& results);
+
+/// A number with three significant figures or so: "612", "45.3", "0.0123"; "-" for NaN.
+std::string format_number(double x);
+
+}  // namespace citytwin::app

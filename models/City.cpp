@@ -1,0 +1,18 @@
+// Registration of the model families and construction of a variant's model.
+#include "models/City.hpp"
+
+#include "models/ShopAlertChain.hpp"
+
+namespace citytwin::models {
+
+void register_models(sim::Registry& registry) { register_shop_alerts(registry); }
+
+std::unique_ptr<const sim::Model> build_model(const sim::Variant& variant) {
+  try {
+    return std::make_unique<ShopAlertModel>(ShopAlertParams::from_scenario(variant.params));
+  } catch (const sim::ScenarioError& e) {
+    throw sim::ScenarioError("option '" + variant.label + "': " + e.what());
+  }
+}
+
+}  // namespace citytwin::models

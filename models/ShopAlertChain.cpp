@@ -1,0 +1,693 @@
+// The shop-alert chain: aggressions and accidental presses, the alert's journey, call-back and dispatch.
+#include "models/ShopAlertChain.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <limits>
+#include <numeric>
+#include <optional>
+#include <sstream>
+
+#include "models/detection/DetectionCore.hpp"
+#include "sim/Check.hpp"
+#include "sim/RandomStream.hpp"
+#include "sim/Scenario.hpp"
+#include "sim/Simulation.hpp"
+#include "sim/Statistics.hpp"
+
+namespace citytwin::models {
+
+using sim::Json;
+using sim::ParamType;
+using sim::Time;
+
+// ---------------------------------------------------------------------------------------------------------
+// Registration
+
+void register_shop_alerts(sim::Registry& registry) {
+  using sim::param;
+  const Json hourly = Json::array({0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.2, 1.3,
+                                   1.3, 1.2, 1.3, 1.5, 1.8, 2.2, 2.5, 2.4, 1.8, 1.2, 0.7, 0.4});
+  registry.add({"shops", "Shops with an alert button: aggressions, accidental presses and how buttons are pressed",
+                {
+                    param("count", ParamType::INTEGER, "", 120, "Number of shops with an alert button.").between(1, 1e6),
+                    param("area", ParamType::POINT, "m", Json::array({"2km", "1.5km"}),
+                          "Size [x, y] of the rectangle the shops are spread over, uniformly."),
+                    param("aggression_rate", ParamType::RATE, "1/year", "1.5/year",
+                          "Aggressions per shop, averaged over the week."),
+                    param("hourly_profile", ParamType::PROFILE, "", hourly,
+                          "Relative aggression rate by hour of day, 00:00 first.").of_length(24),
+                    param("weekly_profile", ParamType::PROFILE, "", Json::array({0.9, 0.9, 0.95, 1.0, 1.15, 1.3, 0.8}),
+                          "Relative aggression rate by day, Monday first.").of_length(7),
+                    param("false_alarm_rate", ParamType::RATE, "1/year", "3/year", "Accidental presses per shop."),
+                    param("reaction", ParamType::DISTRIBUTION, "s", Json{{"dist", "exponential"}, {"mean", "45s"}},
+                          "Time from the start of an aggression to the first press."),
+                    param("press_probability", ParamType::NUMBER, "", 0.9,
+                          "Probability that the shopkeeper manages to press during an aggression.").between(0, 1),
+                    param("extra_presses_mean", ParamType::NUMBER, "", 1.0,
+                          "Mean number of further presses after the first (Poisson).").between(0, 100),
+                    param("repeat_interval", ParamType::DISTRIBUTION, "s", Json{{"dist", "exponential"}, {"mean", "20s"}},
+                          "Time between repeated presses."),
+                }});
+  registry.add({"alert_network", "The link that carries a button press to the platform: delay and loss",
+                {
+                    param("delay", ParamType::DISTRIBUTION, "s",
+                          Json{{"dist", "lognormal"}, {"median", "2s"}, {"sigma", 0.6}},
+                          "Time from a press to its arrival at the platform."),
+                    param("loss_probability", ParamType::NUMBER, "", 0.01, "Probability that a press never arrives.")
+                        .between(0, 1),
+                }});
+  registry.add({"detection", "The detection core's settings for alert buttons",
+                {
+                    param("merge_window", ParamType::DURATION, "s", "5min",
+                          "Presses of one button closer than this to its previous press join the open alert."),
+                }});
+  registry.add({"platform", "The town-hall platform: operators call the shop back and decide to send the police",
+                {
+                    param("operators", ParamType::INTEGER, "", 2, "Operators on duty.").between(1, 1000),
+                    param("call_duration", ParamType::DISTRIBUTION, "s",
+                          Json{{"dist", "lognormal"}, {"median", "2min"}, {"sigma", 0.5}},
+                          "Time an operator spends on a call-back (dialling, talking, deciding)."),
+                    param("abandon_after", ParamType::DURATION, "s", "20min",
+                          "An alert that no operator has picked up by then is abandoned; 0 means never."),
+                    param("confirm_probability", ParamType::NUMBER, "", 0.95,
+                          "Probability that the call-back confirms a real aggression.").between(0, 1),
+                    param("false_dispatch_probability", ParamType::NUMBER, "", 0.05,
+                          "Probability that a false alarm still leads to a dispatch (no answer on call-back).")
+                        .between(0, 1),
+                    param("background_call_rate", ParamType::RATE, "1/h", "5/h",
+                          "Other work of the operators (calls, camera checks), served after alerts."),
+                    param("background_call_duration", ParamType::DISTRIBUTION, "s",
+                          Json{{"dist", "exponential"}, {"mean", "8min"}}, "Duration of an item of other work."),
+                }});
+  registry.add({"police", "Police units: dispatched to the nearest free unit, on site, then back to the station",
+                {
+                    param("units", ParamType::INTEGER, "", 3, "Units on patrol duty.").between(1, 1000),
+                    param("station", ParamType::POINT, "m", Json::array({"1km", "0.75km"}),
+                          "Where units wait and return."),
+                    param("speed", ParamType::SPEED, "km/h", "30km/h", "Mean travel speed in town.").between(0.1, 100),
+                    param("circuity", ParamType::NUMBER, "", 1.3, "Street distance over straight-line distance.")
+                        .between(1, 5),
+                    param("turnout", ParamType::DURATION, "s", "1min",
+                          "From dispatch to departure, for a unit at the station."),
+                    param("on_site", ParamType::DISTRIBUTION, "s",
+                          Json{{"dist", "gamma"}, {"mean", "30min"}, {"shape", 2}}, "Time spent at a shop alert."),
+                    param("background_incident_rate", ParamType::RATE, "1/h", "1.5/h",
+                          "Other incidents the units attend, served after shop alerts."),
+                    param("background_on_site", ParamType::DISTRIBUTION, "s",
+                          Json{{"dist", "gamma"}, {"mean", "40min"}, {"shape", 2}}, "Time spent at another incident."),
+                }});
+}
+
+ShopAlertParams ShopAlertParams::from_scenario(const Json& scenario) {
+  sim::Params run(scenario, "");
+  ShopAlertParams p;
+  p.seed = static_cast<std::uint64_t>(run.integer("seed"));
+  p.duration = run.duration("duration");
+  p.warmup = run.duration("warmup");
+  p.record_interval = run.section("record").duration("interval");
+
+  for (const char* key : {"shops", "alert_network", "detection", "platform", "police"})
+    if (!scenario.contains(key))
+      throw sim::ScenarioError(std::string("the shop-alert chain needs the '") + key +
+                               "' section (it may be empty to take every default)");
+
+  sim::Params shops(scenario.at("shops"), "shops");
+  p.shop_count = static_cast<std::uint32_t>(shops.integer("count"));
+  p.area = shops.point("area");
+  p.aggression_rate_per_s = shops.rate_per_s("aggression_rate");
+  p.hourly_profile = shops.profile("hourly_profile");
+  p.weekly_profile = shops.profile("weekly_profile");
+  p.false_alarm_rate_per_s = shops.rate_per_s("false_alarm_rate");
+  p.reaction = shops.distribution("reaction");
+  p.press_probability = shops.number("press_probability");
+  p.extra_presses_mean = shops.number("extra_presses_mean");
+  p.repeat_interval = shops.distribution("repeat_interval");
+  for (const auto* prof : {&p.hourly_profile, &p.weekly_profile})
+    if (std::accumulate(prof->begin(), prof->end(), 0.0) <= 0.0)
+      throw sim::ScenarioError("at 'shops': a profile needs at least one weight above zero");
+
+  sim::Params net(scenario.at("alert_network"), "alert_network");
+  p.network_delay = net.distribution("delay");
+  p.loss_probability = net.number("loss_probability");
+
+  p.merge_window = sim::Params(scenario.at("detection"), "detection").duration("merge_window");
+
+  sim::Params platform(scenario.at("platform"), "platform");
+  p.operators = static_cast<std::uint32_t>(platform.integer("operators"));
+  p.call_duration = platform.distribution("call_duration");
+  p.abandon_after = platform.duration("abandon_after");
+  p.confirm_probability = platform.number("confirm_probability");
+  p.false_dispatch_probability = platform.number("false_dispatch_probability");
+  p.background_call_rate_per_s = platform.rate_per_s("background_call_rate");
+  p.background_call_duration = platform.distribution("background_call_duration");
+
+  sim::Params police(scenario.at("police"), "police");
+  p.units = static_cast<std::uint32_t>(police.integer("units"));
+  p.station = police.point("station");
+  p.speed_m_per_s = police.speed_m_per_s("speed");
+  p.circuity = police.number("circuity");
+  p.turnout = police.duration("turnout");
+  p.on_site = police.distribution("on_site");
+  p.background_incident_rate_per_s = police.rate_per_s("background_incident_rate");
+  p.background_on_site = police.distribution("background_on_site");
+  return p;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// One replication
+
+namespace {
+
+constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
+constexpr sim::Priority SAMPLE_PRIORITY = 100;  // samples see the state after every change at that instant
+constexpr std::uint32_t PLATFORM_ENTITY = 0xFFFF0000u;
+constexpr std::uint32_t POLICE_ENTITY = 0xFFFF0001u;
+constexpr std::uint32_t LAYOUT_REPLICATION = 0xFFFFFFFFu;
+
+/// Why a button was pressed: the truth, which the detection core never sees.
+enum class Cause : std::uint8_t { AGGRESSION = 1, ACCIDENT = 0 };
+
+/// What happened to one alert, from press to police arrival (NaN: did not happen).
+struct AlertRecord {
+  std::uint32_t shop = 0;
+  Cause cause = Cause::ACCIDENT;
+  double pressed_s = NaN, raised_s = NaN, callback_start_s = NaN, callback_end_s = NaN;
+  double dispatched_s = NaN, police_arrival_s = NaN;
+  bool abandoned = false, dispatched = false;
+  int unit = -1;
+  std::uint32_t presses = 1;
+};
+
+/// Work for an operator or a police unit: an alert (index into the records) or background work.
+struct Job {
+  std::int64_t alert = -1;  // -1: background
+  sim::Point where;
+  Time queued;
+};
+
+class ShopAlertRun {
+ public:
+  ShopAlertRun(const ShopAlertModel& model, const sim::ReplicationContext& ctx, std::vector<std::string>* trace,
+               std::size_t max_trace)
+      : p_(model.params()), shops_(model.shops()), ctx_(ctx), trace_(trace), max_trace_(max_trace),
+        core_(make_sensors(model.shops()), {p_.merge_window.count_us()}),
+        operators_busy_(Time{}, 0.0), units_busy_(Time{}, 0.0), alert_queue_(Time{}, 0.0),
+        platform_rng_(ctx.seed, ctx.replication, PLATFORM_ENTITY, "background_calls"),
+        police_rng_(ctx.seed, ctx.replication, POLICE_ENTITY, "background_incidents") {
+    shop_rng_.reserve(shops_.size());
+    for (std::uint32_t s = 0; s < shops_.size(); ++s) shop_rng_.push_back(ShopStreams(ctx, s));
+    open_alert_.assign(shops_.size(), -1);
+    units_.resize(p_.units);
+    for (Unit& u : units_) u.from = u.to = p_.station;
+    hour_weight_ = normalised(p_.hourly_profile);
+    day_weight_ = normalised(p_.weekly_profile);
+    max_weight_ = *std::max_element(hour_weight_.begin(), hour_weight_.end()) *
+                  *std::max_element(day_weight_.begin(), day_weight_.end());
+  }
+
+  sim::ReplicationResults run() {
+    // Every shop starts its two processes; the platform and the police get their other work.
+    for (std::uint32_t s = 0; s < shops_.size(); ++s) {
+      next_aggression(s);
+      next_accident(s);
+    }
+    next_background_call();
+    next_background_incident();
+    sim_.schedule_periodic(Time{}, p_.record_interval, [this] { sample(); }, SAMPLE_PRIORITY);
+    if (p_.warmup > Time{}) sim_.schedule_at(p_.warmup, [this] { end_warmup(); }, -100);
+
+    // Advance a simulated day at a time, reporting progress.
+    const Time step = Time::days(1);
+    for (Time t{}; t < p_.duration;) {
+      Time next = std::min(t + step, p_.duration);
+      sim_.run_until(next);
+      if (ctx_.progress_us) ctx_.progress_us->fetch_add((next - t).count_us(), std::memory_order_relaxed);
+      t = next;
+      if (ctx_.cancelled && ctx_.cancelled->load(std::memory_order_relaxed)) break;
+    }
+    return results();
+  }
+
+ private:
+  struct ShopStreams {
+    ShopStreams(const sim::ReplicationContext& c, std::uint32_t s)
+        : aggression(c.seed, c.replication, s, "aggression"), accident(c.seed, c.replication, s, "accident"),
+          pressing(c.seed, c.replication, s, "pressing"), network(c.seed, c.replication, s, "network"),
+          call(c.seed, c.replication, s, "call"), police(c.seed, c.replication, s, "police") {}
+    sim::RandomStream aggression, accident, pressing, network, call, police;
+  };
+  enum class UnitState : std::uint8_t { AT_STATION, RETURNING, EN_ROUTE, ON_SITE };
+  struct Unit {
+    UnitState state = UnitState::AT_STATION;
+    sim::Point from, to;       // straight-line leg being travelled
+    Time depart, arrive;       // of that leg
+    sim::EventHandle arrival;  // pending arrival at the station while returning
+  };
+
+  static std::vector<detection::SensorInfo> make_sensors(const std::vector<sim::Point>& shops) {
+    std::vector<detection::SensorInfo> out;
+    for (std::size_t s = 0; s < shops.size(); ++s) {
+      char id[32];
+      std::snprintf(id, sizeof id, "shop-%04zu", s);
+      out.push_back({id, detection::SensorKind::ALERT_BUTTON, shops[s].x_m, shops[s].y_m});
+    }
+    return out;
+  }
+  static std::vector<double> normalised(const std::vector<double>& w) {
+    double mean = std::accumulate(w.begin(), w.end(), 0.0) / static_cast<double>(w.size());
+    std::vector<double> out(w);
+    for (double& x : out) x /= mean;
+    return out;
+  }
+
+  template <class... Args>
+  void note(const Args&... args) {
+    if (!trace_ || trace_->size() >= max_trace_) return;
+    std::ostringstream s;
+    s.setf(std::ios::fixed);
+    s.precision(6);
+    s << sim_.now().to_seconds() << " s: ";
+    (s << ... << args);
+    trace_->push_back(s.str());
+  }
+
+  bool counted(Time t) const { return t >= p_.warmup; }
+
+  // --- Shops: aggressions follow the hourly and weekly profile (a Poisson process thinned from its peak
+  // rate), accidental presses a constant rate.
+  double weight_at(Time t) const {
+    std::int64_t hour = t.count_us() / 3'600'000'000LL;
+    return hour_weight_[static_cast<std::size_t>(hour % 24)] * day_weight_[static_cast<std::size_t>((hour / 24) % 7)];
+  }
+  void next_aggression(std::uint32_t shop) {
+    double peak = p_.aggression_rate_per_s * max_weight_;
+    if (peak <= 0.0) return;
+    sim::RandomStream& rng = shop_rng_[shop].aggression;
+    Time t = sim_.now();
+    for (;;) {
+      t += Time::seconds(rng.exponential(1.0 / peak));
+      if (t >= p_.duration) return;
+      if (rng.uniform() * max_weight_ < weight_at(t)) break;
+    }
+    sim_.schedule_at(t, [this, shop] { aggression(shop); });
+  }
+  void next_accident(std::uint32_t shop) {
+    if (p_.false_alarm_rate_per_s <= 0.0) return;
+    Time t = sim_.now() + Time::seconds(shop_rng_[shop].accident.exponential(1.0 / p_.false_alarm_rate_per_s));
+    if (t < p_.duration) sim_.schedule_at(t, [this, shop] { accident(shop); });
+  }
+
+  void aggression(std::uint32_t shop) {
+    note("aggression at shop ", shop);
+    if (counted(sim_.now())) ++aggressions_;
+    ShopStreams& rng = shop_rng_[shop];
+    // The shopkeeper may not manage to press; if they do, the first press comes after a reaction time and
+    // a frightened shopkeeper often presses again.
+    if (rng.pressing.bernoulli(p_.press_probability)) {
+      Time first = sim_.now() + p_.reaction.sample(rng.pressing);
+      std::uint64_t extra = p_.extra_presses_mean > 0.0 ? rng.pressing.poisson(p_.extra_presses_mean) : 0;
+      Time t = first;
+      for (std::uint64_t k = 0; k <= extra; ++k) {
+        if (k > 0) t += p_.repeat_interval.sample(rng.pressing);
+        sim_.schedule_at(t, [this, shop] { press(shop, Cause::AGGRESSION); });
+      }
+    }
+    next_aggression(shop);
+  }
+  void accident(std::uint32_t shop) {
+    press(shop, Cause::ACCIDENT);
+    next_accident(shop);
+  }
+
+  // --- A press is a reading; it crosses the network (or is lost) and reaches the detection core.
+  void press(std::uint32_t shop, Cause cause) {
+    note("press at shop ", shop, cause == Cause::AGGRESSION ? " (aggression)" : " (accident)");
+    ShopStreams& rng = shop_rng_[shop];
+    detection::Reading r{shop, sim_.now().count_us(), 1.0};
+    bool lost = rng.network.bernoulli(p_.loss_probability);
+    Time delay = p_.network_delay.sample(rng.network);
+    if (lost) {
+      if (counted(sim_.now())) ++readings_lost_;
+      return;
+    }
+    sim_.schedule_in(delay, [this, r, cause] { reading_arrives(r, cause); });
+  }
+
+  void reading_arrives(const detection::Reading& r, Cause cause) {
+    detection::ConsumeResult out = core_.consume(r, sim_.now().count_us());
+    if (out.merged) {
+      if (std::int64_t a = open_alert_[r.sensor]; a >= 0) ++alerts_[static_cast<std::size_t>(a)].presses;
+      if (counted(sim_.now())) ++presses_merged_;
+      return;
+    }
+    if (!out.raised) return;
+    // A new alert: the platform queues it for a call-back.
+    AlertRecord rec;
+    rec.shop = r.sensor;
+    rec.cause = cause;
+    rec.pressed_s = static_cast<double>(r.time_us) * 1e-6;
+    rec.raised_s = sim_.now().to_seconds();
+    alerts_.push_back(rec);
+    auto index = static_cast<std::int64_t>(alerts_.size() - 1);
+    open_alert_[r.sensor] = index;
+    note("alert ", out.raised->id, " raised for shop ", r.sensor);
+    enqueue_call({index, shops_[r.sensor], sim_.now()});
+  }
+
+  // --- The platform: alerts first, other work after, c operators.
+  void next_background_call() {
+    if (p_.background_call_rate_per_s <= 0.0) return;
+    Time t = sim_.now() + Time::seconds(platform_rng_.exponential(1.0 / p_.background_call_rate_per_s));
+    if (t < p_.duration)
+      sim_.schedule_at(t, [this] {
+        enqueue_call({-1, {}, sim_.now()});
+        next_background_call();
+      });
+  }
+  void enqueue_call(Job job) {
+    if (job.alert >= 0) {
+      call_queue_.push_back(job);
+      alert_queue_.add(sim_.now(), 1.0);
+      if (p_.abandon_after > Time{}) {
+        std::int64_t a = job.alert;
+        abandon_timer_.resize(alerts_.size());
+        abandon_timer_[static_cast<std::size_t>(a)] = sim_.schedule_in(p_.abandon_after, [this, a] { abandon(a); });
+      }
+    } else {
+      background_calls_.push_back(job);
+    }
+    start_calls();
+  }
+  void abandon(std::int64_t a) {
+    AlertRecord& rec = alerts_[static_cast<std::size_t>(a)];
+    rec.abandoned = true;
+    if (open_alert_[rec.shop] == a) open_alert_[rec.shop] = -1;
+    alert_queue_.add(sim_.now(), -1.0);
+    note("alert for shop ", rec.shop, " abandoned");
+  }
+  void start_calls() {
+    while (busy_operators_ < p_.operators) {
+      // Skip alerts that were abandoned while waiting.
+      while (!call_queue_.empty() && alerts_[static_cast<std::size_t>(call_queue_.front().alert)].abandoned)
+        call_queue_.pop_front();
+      Job job;
+      if (!call_queue_.empty()) {
+        job = call_queue_.front();
+        call_queue_.pop_front();
+        alert_queue_.add(sim_.now(), -1.0);
+      } else if (!background_calls_.empty()) {
+        job = background_calls_.front();
+        background_calls_.pop_front();
+      } else {
+        return;
+      }
+      ++busy_operators_;
+      operators_busy_.set(sim_.now(), busy_operators_);
+      Time duration;
+      if (job.alert >= 0) {
+        auto a = static_cast<std::size_t>(job.alert);
+        if (a < abandon_timer_.size()) sim_.cancel(abandon_timer_[a]);
+        AlertRecord& rec = alerts_[a];
+        rec.callback_start_s = sim_.now().to_seconds();
+        duration = p_.call_duration.sample(shop_rng_[rec.shop].call);
+        note("operator calls shop ", rec.shop, " back");
+      } else {
+        duration = p_.background_call_duration.sample(platform_rng_);
+      }
+      sim_.schedule_in(duration, [this, job] { call_done(job); });
+    }
+  }
+  void call_done(const Job& job) {
+    --busy_operators_;
+    operators_busy_.set(sim_.now(), busy_operators_);
+    if (job.alert >= 0) {
+      auto a = static_cast<std::size_t>(job.alert);
+      AlertRecord& rec = alerts_[a];
+      rec.callback_end_s = sim_.now().to_seconds();
+      if (open_alert_[rec.shop] == job.alert) open_alert_[rec.shop] = -1;
+      // The call decides: a confirmed aggression (or an unanswered false alarm) sends the police.
+      sim::RandomStream& rng = shop_rng_[rec.shop].call;
+      double p = rec.cause == Cause::AGGRESSION ? p_.confirm_probability : p_.false_dispatch_probability;
+      if (rng.bernoulli(p)) {
+        rec.dispatched = true;
+        rec.dispatched_s = sim_.now().to_seconds();
+        note("dispatch requested for shop ", rec.shop);
+        request_police({job.alert, shops_[rec.shop], sim_.now()});
+      }
+    }
+    start_calls();
+  }
+
+  // --- The police: the nearest free unit by travel time; shop alerts before other incidents.
+  void next_background_incident() {
+    if (p_.background_incident_rate_per_s <= 0.0) return;
+    Time t = sim_.now() + Time::seconds(police_rng_.exponential(1.0 / p_.background_incident_rate_per_s));
+    if (t >= p_.duration) return;
+    sim::Point where{police_rng_.uniform(0.0, p_.area.x_m), police_rng_.uniform(0.0, p_.area.y_m)};
+    sim_.schedule_at(t, [this, where] {
+      request_police({-1, where, sim_.now()});
+      next_background_incident();
+    });
+  }
+  sim::Point position(const Unit& u) const {
+    if (u.state != UnitState::RETURNING || u.arrive <= u.depart) return u.state == UnitState::AT_STATION ? p_.station : u.to;
+    double f = std::clamp((sim_.now() - u.depart).to_seconds() / (u.arrive - u.depart).to_seconds(), 0.0, 1.0);
+    return {u.from.x_m + f * (u.to.x_m - u.from.x_m), u.from.y_m + f * (u.to.y_m - u.from.y_m)};
+  }
+  Time drive_time(sim::Point a, sim::Point b) const {
+    double d = std::hypot(a.x_m - b.x_m, a.y_m - b.y_m) * p_.circuity;
+    return Time::seconds(d / p_.speed_m_per_s);
+  }
+  void request_police(const Job& job) {
+    if (job.alert >= 0)
+      police_queue_.push_back(job);
+    else
+      background_incidents_.push_back(job);
+    dispatch_free_units();
+  }
+  void dispatch_free_units() {
+    for (;;) {
+      std::deque<Job>& q = !police_queue_.empty() ? police_queue_ : background_incidents_;
+      if (q.empty()) return;
+      const Job& job = q.front();
+      // The free unit that reaches the place first; ties go to the lower unit number.
+      int best = -1;
+      Time best_time = Time::max();
+      for (std::size_t i = 0; i < units_.size(); ++i) {
+        const Unit& u = units_[i];
+        if (u.state == UnitState::EN_ROUTE || u.state == UnitState::ON_SITE) continue;
+        Time t = drive_time(position(u), job.where) + (u.state == UnitState::AT_STATION ? p_.turnout : Time{});
+        if (t < best_time) {
+          best_time = t;
+          best = static_cast<int>(i);
+        }
+      }
+      if (best < 0) return;
+      Job j = job;
+      q.pop_front();
+      send(static_cast<std::size_t>(best), j, best_time);
+    }
+  }
+  void send(std::size_t unit, const Job& job, Time travel) {
+    Unit& u = units_[unit];
+    if (u.state == UnitState::RETURNING) sim_.cancel(u.arrival);
+    u.from = position(u);
+    u.to = job.where;
+    u.depart = sim_.now();
+    u.arrive = sim_.now() + travel;
+    u.state = UnitState::EN_ROUTE;
+    set_busy_units();
+    if (job.alert >= 0) alerts_[static_cast<std::size_t>(job.alert)].unit = static_cast<int>(unit);
+    note("unit ", unit, " sent", job.alert >= 0 ? " to a shop alert" : " to another incident");
+    sim_.schedule_at(u.arrive, [this, unit, job] { arrive(unit, job); });
+  }
+  void arrive(std::size_t unit, const Job& job) {
+    Unit& u = units_[unit];
+    u.state = UnitState::ON_SITE;
+    Time stay;
+    if (job.alert >= 0) {
+      AlertRecord& rec = alerts_[static_cast<std::size_t>(job.alert)];
+      rec.police_arrival_s = sim_.now().to_seconds();
+      stay = p_.on_site.sample(shop_rng_[rec.shop].police);
+      note("unit ", unit, " on site at shop ", rec.shop);
+    } else {
+      stay = p_.background_on_site.sample(police_rng_);
+    }
+    sim_.schedule_in(stay, [this, unit] { leave_site(unit); });
+  }
+  void leave_site(std::size_t unit) {
+    Unit& u = units_[unit];
+    // Free again: heads back to the station, and can be sent anywhere on the way.
+    u.state = UnitState::RETURNING;
+    u.from = u.to;
+    u.to = p_.station;
+    u.depart = sim_.now();
+    u.arrive = sim_.now() + drive_time(u.from, u.to);
+    u.arrival = sim_.schedule_at(u.arrive, [this, unit] {
+      units_[unit].state = UnitState::AT_STATION;
+    });
+    set_busy_units();
+    dispatch_free_units();
+  }
+  void set_busy_units() {
+    double busy = 0;
+    for (const Unit& u : units_) busy += (u.state == UnitState::EN_ROUTE || u.state == UnitState::ON_SITE) ? 1 : 0;
+    units_busy_.set(sim_.now(), busy);
+  }
+
+  // --- Recording.
+  void end_warmup() {
+    operators_busy_.reset(sim_.now());
+    units_busy_.reset(sim_.now());
+    alert_queue_.reset(sim_.now());
+  }
+  void sample() {
+    series_time_.push_back(sim_.now().to_seconds());
+    double busy_units = 0;
+    for (const Unit& u : units_) busy_units += (u.state == UnitState::EN_ROUTE || u.state == UnitState::ON_SITE) ? 1 : 0;
+    sample_values_[0].push_back(alert_queue_.value());
+    sample_values_[1].push_back(static_cast<double>(background_calls_.size()));
+    sample_values_[2].push_back(busy_operators_);
+    sample_values_[3].push_back(busy_units);
+    sample_values_[4].push_back(static_cast<double>(police_queue_.size() + background_incidents_.size()));
+  }
+
+  sim::ReplicationResults results() {
+    sim::ReplicationResults out;
+    out.replication = ctx_.replication;
+    out.events = sim_.events_run();
+    const Time end = sim_.now();
+
+    // Time series.
+    out.series.time_s = series_time_;
+    const char* names[5][3] = {{"alert_queue", "", "Alerts waiting for an operator."},
+                               {"background_queue", "", "Items of other work waiting for an operator."},
+                               {"busy_operators", "", "Operators on a call."},
+                               {"busy_units", "", "Police units travelling to or on an incident."},
+                               {"police_queue", "", "Incidents waiting for a free unit."}};
+    for (int i = 0; i < 5; ++i) out.series.series.push_back({names[i][0], names[i][1], names[i][2], sample_values_[i]});
+
+    // The alert table: one row per alert, the truth beside what the platform saw.
+    using Col = sim::ColumnSpec;
+    sim::EventTable table(
+        "alerts", "One row per alert raised by the detection core, from press to police arrival.",
+        {{"alert", Col::Type::INT64, "", "Alert number, 1 first."},
+         {"shop", Col::Type::INT64, "", "Shop index."},
+         {"aggression", Col::Type::INT64, "", "1 for a real aggression, 0 for an accidental press (ground truth)."},
+         {"presses", Col::Type::INT64, "", "Presses merged into this alert, the first included."},
+         {"pressed_s", Col::Type::FLOAT64, "s", "First press."},
+         {"raised_s", Col::Type::FLOAT64, "s", "Alert raised by the detection core."},
+         {"callback_start_s", Col::Type::FLOAT64, "s", "Operator starts the call-back (NaN: never)."},
+         {"callback_end_s", Col::Type::FLOAT64, "s", "Call-back ends."},
+         {"abandoned", Col::Type::INT64, "", "1 when no operator picked the alert up in time."},
+         {"dispatched", Col::Type::INT64, "", "1 when the police were sent."},
+         {"unit", Col::Type::INT64, "", "Police unit sent (-1: none)."},
+         {"police_arrival_s", Col::Type::FLOAT64, "s", "Unit on site (NaN: not yet or never)."},
+         {"time_to_callback_s", Col::Type::FLOAT64, "s", "From first press to call-back start."},
+         {"time_to_police_s", Col::Type::FLOAT64, "s", "From first press to police arrival."}});
+    std::vector<double> to_callback, to_police, waits;
+    std::uint64_t raised = 0, abandoned = 0, false_alarms = 0;
+    for (std::size_t i = 0; i < alerts_.size(); ++i) {
+      const AlertRecord& r = alerts_[i];
+      double tc = r.callback_start_s - r.pressed_s, tp = r.police_arrival_s - r.pressed_s;
+      table.append({static_cast<double>(i + 1), static_cast<double>(r.shop), r.cause == Cause::AGGRESSION ? 1.0 : 0.0,
+                    static_cast<double>(r.presses), r.pressed_s, r.raised_s, r.callback_start_s, r.callback_end_s,
+                    r.abandoned ? 1.0 : 0.0, r.dispatched ? 1.0 : 0.0, static_cast<double>(r.unit),
+                    r.police_arrival_s, tc, tp});
+      if (r.raised_s < p_.warmup.to_seconds()) continue;
+      ++raised;
+      abandoned += r.abandoned ? 1 : 0;
+      false_alarms += r.cause == Cause::ACCIDENT ? 1 : 0;
+      if (!std::isnan(tc)) {
+        to_callback.push_back(tc);
+        waits.push_back(r.callback_start_s - r.raised_s);
+      }
+      if (r.cause == Cause::AGGRESSION && !std::isnan(tp)) to_police.push_back(tp);
+    }
+    out.tables.push_back(std::move(table));
+
+    // KPIs.
+    auto mean = [](const std::vector<double>& v) {
+      return v.empty() ? NaN : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+    };
+    double observed_h = (end - p_.warmup).to_seconds() / 3600.0;
+    auto kpi = [&](const char* name, const char* unit, const char* description, double value) {
+      out.kpis.push_back({name, unit, description, value});
+    };
+    kpi("aggressions", "", "Aggressions in shops.", static_cast<double>(aggressions_));
+    kpi("alerts_raised", "", "Alerts raised by the detection core.", static_cast<double>(raised));
+    kpi("false_alarms", "", "Alerts from accidental presses.", static_cast<double>(false_alarms));
+    kpi("presses_merged", "", "Repeated presses merged into an open alert.", static_cast<double>(presses_merged_));
+    kpi("readings_lost", "", "Presses lost by the network.", static_cast<double>(readings_lost_));
+    kpi("callback_time_mean_s", "s", "Mean time from first press to call-back.", mean(to_callback));
+    kpi("callback_time_p90_s", "s", "90th percentile of the time from first press to call-back.",
+        sim::quantile(to_callback, 0.9));
+    kpi("alert_wait_mean_s", "s", "Mean wait of an alert for an operator.", mean(waits));
+    kpi("police_arrival_time_mean_s", "s", "Mean time from first press to police arrival (aggressions).",
+        mean(to_police));
+    kpi("police_arrival_time_p90_s", "s", "90th percentile of the time from first press to police arrival.",
+        sim::quantile(to_police, 0.9));
+    kpi("alerts_abandoned", "", "Alerts no operator picked up in time.", static_cast<double>(abandoned));
+    kpi("alerts_abandoned_share", "", "Share of alerts abandoned.",
+        raised ? static_cast<double>(abandoned) / static_cast<double>(raised) : NaN);
+    kpi("operator_utilisation", "", "Mean share of operators busy.", operators_busy_.mean(end) / p_.operators);
+    kpi("unit_utilisation", "", "Mean share of police units busy.", units_busy_.mean(end) / p_.units);
+    kpi("alert_queue_mean", "", "Time-average number of alerts waiting for an operator.", alert_queue_.mean(end));
+    kpi("alert_rate_per_h", "1/h", "Alerts raised per hour.", observed_h > 0 ? static_cast<double>(raised) / observed_h : NaN);
+    if (core_.rejected() > 0) out.warnings.push_back(std::to_string(core_.rejected()) + " readings rejected");
+    return out;
+  }
+
+  const ShopAlertParams& p_;
+  const std::vector<sim::Point>& shops_;
+  const sim::ReplicationContext& ctx_;
+  std::vector<std::string>* trace_;
+  std::size_t max_trace_;
+
+  sim::Simulation sim_;
+  detection::DetectionCore core_;
+  std::vector<ShopStreams> shop_rng_;
+  std::vector<double> hour_weight_, day_weight_;
+  double max_weight_ = 1.0;
+
+  std::vector<AlertRecord> alerts_;
+  std::vector<std::int64_t> open_alert_;       // per shop: alert awaiting call-back, or -1
+  std::vector<sim::EventHandle> abandon_timer_;  // per alert
+  std::deque<Job> call_queue_, background_calls_;
+  std::deque<Job> police_queue_, background_incidents_;
+  std::vector<Unit> units_;
+  std::uint32_t busy_operators_ = 0;
+  sim::TimeWeighted operators_busy_, units_busy_, alert_queue_;
+  sim::RandomStream platform_rng_, police_rng_;
+
+  std::uint64_t aggressions_ = 0, readings_lost_ = 0, presses_merged_ = 0;
+  std::vector<double> series_time_;
+  std::vector<double> sample_values_[5];
+};
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------------
+// The model
+
+ShopAlertModel::ShopAlertModel(ShopAlertParams params) : params_(std::move(params)) {
+  // Shops are part of the city, not of a replication: placed once per seed.
+  shops_.reserve(params_.shop_count);
+  for (std::uint32_t s = 0; s < params_.shop_count; ++s) {
+    sim::RandomStream rng(params_.seed, LAYOUT_REPLICATION, s, "shop_location");
+    shops_.push_back({rng.uniform(0.0, params_.area.x_m), rng.uniform(0.0, params_.area.y_m)});
+  }
+}
+
+sim::ReplicationResults ShopAlertModel::run(const sim::ReplicationContext& ctx) const {
+  return ShopAlertRun(*this, ctx, nullptr, 0).run();
+}
+
+sim::ReplicationResults ShopAlertModel::run_traced(const sim::ReplicationContext& ctx, std::vector<std::string>& trace,
+                                                   std::size_t max_lines) const {
+  return ShopAlertRun(*this, ctx, &trace, max_lines).run();
+}
+
+}  // namespace citytwin::models

@@ -1,0 +1,83 @@
+// The shop-alert chain: alert buttons in shops, the town-hall platform that calls back, and the police.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/Distribution.hpp"
+#include "sim/Experiment.hpp"
+#include "sim/Json.hpp"
+#include "sim/Params.hpp"
+#include "sim/Registry.hpp"
+#include "sim/Time.hpp"
+
+namespace citytwin::models {
+
+/// Registers the chain's components: `shops`, `alert_network`, `detection`, `platform` and `police`.
+void register_shop_alerts(sim::Registry& registry);
+
+/// The chain's constant parameters, read once per variant and shared by its replications (SI units).
+struct ShopAlertParams {
+  // Run settings.
+  std::uint64_t seed = 1;
+  sim::Time duration, warmup, record_interval;
+  // Shops and their buttons.
+  std::uint32_t shop_count = 0;
+  sim::Point area;                            ///< shops lie uniformly in [0, x] x [0, y]
+  double aggression_rate_per_s = 0.0;         ///< per shop, averaged over the week
+  std::vector<double> hourly_profile;         ///< 24 relative weights (hour 0 = 00:00-01:00)
+  std::vector<double> weekly_profile;         ///< 7 relative weights (day 0 = Monday)
+  double false_alarm_rate_per_s = 0.0;        ///< accidental presses per shop
+  sim::Distribution reaction;                 ///< aggression -> first press
+  double press_probability = 1.0;             ///< the shopkeeper manages to press
+  double extra_presses_mean = 0.0;            ///< mean number of repeated presses (Poisson)
+  sim::Distribution repeat_interval;          ///< between repeated presses
+  // The network that carries a press to the platform.
+  sim::Distribution network_delay;
+  double loss_probability = 0.0;
+  // Detection.
+  sim::Time merge_window;
+  // The platform.
+  std::uint32_t operators = 1;
+  sim::Distribution call_duration;            ///< call-back: dial, talk, decide
+  sim::Time abandon_after;                    ///< an alert not picked up by then is abandoned; 0: never
+  double confirm_probability = 1.0;           ///< a real aggression is confirmed on call-back
+  double false_dispatch_probability = 0.0;    ///< a false alarm still leads to a dispatch (no answer)
+  double background_call_rate_per_s = 0.0;    ///< other work of the operators
+  sim::Distribution background_call_duration;
+  // The police.
+  std::uint32_t units = 1;
+  sim::Point station;
+  double speed_m_per_s = 1.0;
+  double circuity = 1.0;                      ///< street distance / straight-line distance
+  sim::Time turnout;                          ///< from dispatch to departure, for a unit at the station
+  sim::Distribution on_site;                  ///< time spent at a shop alert
+  double background_incident_rate_per_s = 0.0;
+  sim::Distribution background_on_site;
+
+  /// Reads a variant's resolved scenario; throws ScenarioError on a bad combination.
+  static ShopAlertParams from_scenario(const sim::Json& scenario);
+};
+
+/// The shop-alert chain as a model: shops placed once per seed, replications run independently.
+class ShopAlertModel : public sim::Model {
+ public:
+  explicit ShopAlertModel(ShopAlertParams params);
+
+  sim::ReplicationResults run(const sim::ReplicationContext& ctx) const override;
+  /// Runs a replication and writes a line per event of the first `max_lines` events to `trace`
+  /// (simulated time in seconds, what happened): the golden trace of a scenario.
+  sim::ReplicationResults run_traced(const sim::ReplicationContext& ctx, std::vector<std::string>& trace,
+                                     std::size_t max_lines) const;
+
+  const ShopAlertParams& params() const { return params_; }
+  /// Shop positions in metres, the same for every replication of a seed.
+  const std::vector<sim::Point>& shops() const { return shops_; }
+
+ private:
+  ShopAlertParams params_;
+  std::vector<sim::Point> shops_;
+};
+
+}  // namespace citytwin::models

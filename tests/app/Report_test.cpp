@@ -1,0 +1,68 @@
+// Tests of the KPI table and the JSON summary.
+#include "app/Report.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+using namespace citytwin;
+
+namespace {
+sim::VariantResults variant(const std::string& label, std::vector<double> values) {
+  sim::VariantResults v;
+  v.label = v.option = label;
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    sim::ReplicationResults r;
+    r.replication = static_cast<std::uint32_t>(k);
+    r.kpis.push_back({"wait_s", "s", "Wait.", values[k]});
+    v.replications.push_back(r);
+  }
+  v.summary.push_back({"wait_s", "s", "Wait.", 0, 0, 0, 0, 0, 0});
+  // mean and interval from the values, as the runner would
+  double m = 0;
+  for (double x : values) m += x;
+  m /= static_cast<double>(values.size());
+  v.summary[0].n = values.size();
+  v.summary[0].mean = m;
+  v.summary[0].half_width = 1.0;
+  return v;
+}
+}  // namespace
+
+TEST_CASE("numbers are shown with about three significant figures") {
+  CHECK(app::format_number(612.4) == "612");
+  CHECK(app::format_number(45.27) == "45.3");
+  CHECK(app::format_number(1.234) == "1.23");
+  CHECK(app::format_number(0.01234) == "0.0123");
+  CHECK(app::format_number(NAN) == "-");
+}
+
+TEST_CASE("the KPI table has one column per variant and marks differences that are not significant") {
+  sim::RunResults r;
+  r.replications = 4;
+  r.variants.push_back(variant("A", {10, 11, 9, 10}));
+  r.variants.push_back(variant("B", {10.2, 10.9, 9.1, 10.1}));  // the same, within noise
+  r.variants.push_back(variant("C", {20, 21, 19, 20}));         // clearly different
+  std::string t = app::kpi_table(r, true);
+  CHECK(t.find("wait_s") != std::string::npos);
+  CHECK(t.find("10.0 ± 1.0") != std::string::npos);
+  CHECK(t.find("~10.1 ± 1.0") != std::string::npos);
+  CHECK(t.find("~20") == std::string::npos);
+  CHECK(t.find("not significantly different") != std::string::npos);
+}
+
+TEST_CASE("the JSON summary carries every KPI with its interval and nothing machine-dependent") {
+  sim::RunResults r;
+  r.seed = 7;
+  r.replications = 4;
+  r.threads = 2;
+  r.started_utc = "2026-01-01T00:00:00Z";
+  r.variants.push_back(variant("A", {10, 11, 9, 10}));
+  sim::Json j = app::summary_json(r);
+  CHECK(j["seed"] == 7);
+  CHECK(j["variants"][0]["kpis"]["wait_s"]["mean"] == 10.0);
+  CHECK(j["variants"][0]["kpis"]["wait_s"]["ci_low"] == 9.0);
+  std::string text = j.dump();
+  CHECK(text.find("threads") == std::string::npos);
+  CHECK(text.find("2026") == std::string::npos);
+}

@@ -1,0 +1,126 @@
+// End-to-end tests of the citytwin program: exit codes, error messages, and a real run.
+#include <doctest/doctest.h>
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int code = -1;
+  std::string out;  // stdout and stderr together
+};
+
+Outcome citytwin(const std::string& args) {
+  std::string cmd = std::string(CITYTWIN_BINARY_DIR) + "/citytwin " + args + " 2>&1";
+  Outcome o;
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  std::array<char, 4096> buf{};
+  while (std::fgets(buf.data(), buf.size(), p)) o.out += buf.data();
+  int status = pclose(p);
+  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return o;
+}
+
+fs::path temp_dir() {
+  fs::path d = fs::temp_directory_path() / ("citytwin-main-test-" + std::to_string(::getpid()));
+  fs::create_directories(d);
+  return d;
+}
+
+fs::path write(const std::string& name, const std::string& text) {
+  fs::path p = temp_dir() / name;
+  std::ofstream(p) << text;
+  return p;
+}
+
+const std::string SCENARIO = std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/roanne-shop-alerts.yaml";
+
+}  // namespace
+
+TEST_CASE("--version and --help succeed and say what the program does") {
+  CHECK(citytwin("--version").code == 0);
+  Outcome h = citytwin("--help");
+  CHECK(h.code == 0);
+  CHECK(h.out.find("compare SCENARIO") != std::string::npos);
+  CHECK(h.out.find("Exit codes") != std::string::npos);
+  for (const char* sub : {"run", "compare", "validate", "list-models", "schema"}) {
+    CAPTURE(sub);
+    Outcome o = citytwin(std::string(sub) + " --help");
+    CHECK(o.code == 0);
+    CHECK(o.out.find("Usage") != std::string::npos);
+  }
+}
+
+TEST_CASE("an unknown command or option is bad input, exit code 2") {
+  CHECK(citytwin("frobnicate").code == 2);
+  Outcome o = citytwin("run " + SCENARIO + " --thraeds 2");
+  CHECK(o.code == 2);
+  CHECK(o.out.find("thraeds") != std::string::npos);
+  CHECK(citytwin("run").code == 2);
+}
+
+TEST_CASE("the bundled scenario validates") {
+  Outcome o = citytwin("validate " + SCENARIO);
+  CHECK(o.code == 0);
+  CHECK(o.out.find("valid") != std::string::npos);
+  CHECK(o.out.find("3 operators, 5 units") != std::string::npos);
+}
+
+TEST_CASE("a misspelled key gets file, line, the key and a suggestion, exit code 2") {
+  fs::path p = write("misspelled.yaml", "duration: 1d\nplatform:\n  operatrs: 3\n");
+  Outcome o = citytwin("validate " + p.string());
+  CHECK(o.code == 2);
+  CHECK(o.out.find(p.string() + ":3:") != std::string::npos);
+  CHECK(o.out.find("operatrs") != std::string::npos);
+  CHECK(o.out.find("did you mean 'operators'") != std::string::npos);
+}
+
+TEST_CASE("a negative duration gets file, line and the fix, exit code 2") {
+  fs::path p = write("negative.yaml", "duration: 1d\nplatform:\n  abandon_after: -5min\n");
+  Outcome o = citytwin("validate " + p.string());
+  CHECK(o.code == 2);
+  CHECK(o.out.find(p.string() + ":3:") != std::string::npos);
+  CHECK(o.out.find("platform.abandon_after") != std::string::npos);
+  CHECK(o.out.find("negative") != std::string::npos);
+}
+
+TEST_CASE("a missing scenario file is bad input, exit code 2") {
+  Outcome o = citytwin("validate /nonexistent/x.yaml");
+  CHECK(o.code == 2);
+  CHECK(o.out.find("/nonexistent/x.yaml") != std::string::npos);
+}
+
+TEST_CASE("list-models shows every component with units and defaults") {
+  Outcome o = citytwin("list-models");
+  CHECK(o.code == 0);
+  for (const char* c : {"shops:", "alert_network:", "detection:", "platform:", "police:"}) CHECK(o.out.find(c) != std::string::npos);
+  CHECK(o.out.find("default \"20min\"") != std::string::npos);
+}
+
+TEST_CASE("compare prints the KPI table with intervals and writes a results file, and the KPI JSON is stable") {
+  fs::path h5 = temp_dir() / "roanne.h5";
+  fs::remove(h5);
+  std::string common = SCENARIO + " --replications 3 --set duration=20d --set warmup=1d -q";
+  Outcome o = citytwin("compare " + common + " -o " + h5.string());
+  CHECK(o.code == 0);
+  CHECK(o.out.find("callback_time_mean_s") != std::string::npos);
+  CHECK(o.out.find(" ± ") != std::string::npos);
+  CHECK(fs::exists(h5));
+  CHECK(!fs::exists(h5.string() + ".partial"));
+
+  // Two runs, one and two threads: the KPI summaries are identical text.
+  Outcome a = citytwin("run " + common + " --threads 1 --summary-json -o " + (temp_dir() / "a.h5").string());
+  Outcome b = citytwin("run " + common + " --threads 2 --summary-json -o " + (temp_dir() / "b.h5").string());
+  CHECK(a.code == 0);
+  CHECK(a.out == b.out);
+  CHECK(a.out.find("\"half_width\"") != std::string::npos);
+}

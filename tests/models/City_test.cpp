@@ -1,0 +1,29 @@
+// Tests of model registration and the model factory.
+#include "models/City.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace citytwin;
+
+TEST_CASE("every registered parameter has a description, and a default unless required") {
+  sim::Registry r;
+  models::register_models(r);
+  CHECK(r.components().size() >= 5);
+  for (const auto& c : r.components()) {
+    CHECK(!c.description.empty());
+    for (const auto& p : c.params) {
+      CAPTURE(c.name);
+      CAPTURE(p.name);
+      CHECK(!p.description.empty());
+      CHECK(!p.default_value.is_null());
+    }
+  }
+}
+
+TEST_CASE("a scenario that takes every default builds a model") {
+  sim::Registry r;
+  models::register_models(r);
+  sim::Scenario s = sim::Scenario::load_string(
+      "duration: 1d\nshops: {}\nalert_network: {}\ndetection: {}\nplatform: {}\npolice: {}\n", "defaults.yaml", r);
+  CHECK(models::build_model(s.variants()[0]) != nullptr);
+}

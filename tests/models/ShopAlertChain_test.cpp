@@ -1,0 +1,212 @@
+// Tests of the shop-alert chain: Erlang-C and Little's law validation, determinism, golden trace.
+#include "models/ShopAlertChain.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "models/City.hpp"
+#include "sim/Experiment.hpp"
+#include "sim/Scenario.hpp"
+
+using namespace citytwin;
+
+namespace {
+
+sim::Registry registry() {
+  sim::Registry r;
+  models::register_models(r);
+  return r;
+}
+
+double kpi(const sim::VariantResults& v, const std::string& name) {
+  for (const auto& s : v.summary)
+    if (s.name == name) return s.mean;
+  FAIL("no KPI " << name);
+  return 0;
+}
+const sim::KpiSummary& summary(const sim::VariantResults& v, const std::string& name) {
+  for (const auto& s : v.summary)
+    if (s.name == name) return s;
+  throw std::runtime_error("no KPI " + name);
+}
+
+// The operator stage alone: Poisson alerts (flat profiles, one press each, no delay, no loss), exponential
+// call-backs, no other work, no abandonment, no dispatch.
+const char* MMC_SCENARIO = R"(
+name: mmc
+seed: 11
+replications: 16
+duration: 40d
+warmup: 1d
+shops:
+  count: 100
+  aggression_rate: 0.54/h
+  hourly_profile: [1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]
+  weekly_profile: [1,1,1,1,1,1,1]
+  false_alarm_rate: 0/year
+  reaction: 0s
+  press_probability: 1
+  extra_presses_mean: 0
+alert_network: {delay: 0s, loss_probability: 0}
+detection: {merge_window: 0s}
+platform:
+  operators: 2
+  call_duration: {dist: exponential, mean: 2min}
+  abandon_after: 0s
+  confirm_probability: 0
+  false_dispatch_probability: 0
+  background_call_rate: 0/h
+police: {background_incident_rate: 0/h}
+)";
+
+/// Erlang's C formula: the probability that an arrival waits in an M/M/c queue with offered load a = λ/μ.
+double erlang_c(int c, double a) {
+  double term = 1.0, sum = 0.0;
+  for (int k = 0; k < c; ++k) {
+    sum += term;
+    term *= a / (k + 1);
+  }
+  double top = term * c / (c - a);  // a^c / c! * c / (c - a)
+  return top / (sum + top);
+}
+
+sim::RunResults run(const char* text, const std::vector<std::string>& overrides, unsigned threads = 0) {
+  sim::Scenario s = sim::Scenario::load_string(text, "test.yaml", registry(), overrides);
+  sim::ExperimentSettings settings;
+  settings.threads = threads;
+  return sim::run_experiment(s, models::build_model, settings);
+}
+
+}  // namespace
+
+TEST_CASE("the operator stage matches Erlang C for M/M/c queues up to a load of 0.9") {
+  // (operators, load per operator): the arrival rate per shop is set so that λ = ρ c μ with μ = 1/(2 min).
+  const std::pair<int, double> cases[] = {{1, 0.5}, {2, 0.7}, {2, 0.9}, {3, 0.8}};
+  for (auto [c, rho] : cases) {
+    double mu_per_min = 0.5, lambda_per_min = rho * c * mu_per_min;
+    double per_shop_per_h = lambda_per_min * 60.0 / 100.0;
+    std::ostringstream rate;
+    rate.precision(17);
+    rate << "shops.aggression_rate=" << per_shop_per_h << "/h";
+    sim::RunResults r = run(MMC_SCENARIO, {rate.str(), "platform.operators=" + std::to_string(c)});
+    const sim::KpiSummary& w = summary(r.variants[0], "alert_wait_mean_s");
+    double theory_s = 60.0 * erlang_c(c, lambda_per_min / mu_per_min) / (c * mu_per_min - lambda_per_min);
+    MESSAGE("M/M/" << c << " at rho " << rho << ": Erlang C wait " << theory_s << " s, simulated " << w.mean
+                    << " ± " << w.half_width << " s");
+    CHECK(std::fabs(w.mean - theory_s) <= w.half_width);
+    // Utilisation is the offered load per operator.
+    const sim::KpiSummary& u = summary(r.variants[0], "operator_utilisation");
+    CHECK(std::fabs(u.mean - rho) <= std::max(u.half_width, 0.005));
+  }
+}
+
+TEST_CASE("Little's law holds on the alert queue: L = λ W in every replication") {
+  sim::RunResults r = run(MMC_SCENARIO, {"replications=4"});
+  for (const auto& rep : r.variants[0].replications) {
+    double l = 0, lambda_per_h = 0, w_s = 0;
+    for (const auto& k : rep.kpis) {
+      if (k.name == "alert_queue_mean") l = k.value;
+      if (k.name == "alert_rate_per_h") lambda_per_h = k.value;
+      if (k.name == "alert_wait_mean_s") w_s = k.value;
+    }
+    CAPTURE(rep.replication);
+    CHECK(l == doctest::Approx(lambda_per_h / 3600.0 * w_s).epsilon(0.02));
+  }
+}
+
+TEST_CASE("results are bit-identical whatever the thread count") {
+  std::string path = std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/roanne-shop-alerts.yaml";
+  sim::Scenario s = sim::Scenario::load_file(path, registry(), {"duration=30d", "warmup=1d", "replications=3"});
+  sim::ExperimentSettings one, two;
+  one.threads = 1;
+  two.threads = 2;
+  sim::RunResults a = sim::run_experiment(s, models::build_model, one);
+  sim::RunResults b = sim::run_experiment(s, models::build_model, two);
+  REQUIRE(a.variants.size() == b.variants.size());
+  for (std::size_t v = 0; v < a.variants.size(); ++v) {
+    for (std::size_t k = 0; k < a.variants[v].replications.size(); ++k) {
+      const auto& ra = a.variants[v].replications[k];
+      const auto& rb = b.variants[v].replications[k];
+      CHECK(ra.events == rb.events);
+      REQUIRE(ra.kpis.size() == rb.kpis.size());
+      for (std::size_t i = 0; i < ra.kpis.size(); ++i)
+        CHECK(std::memcmp(&ra.kpis[i].value, &rb.kpis[i].value, sizeof(double)) == 0);
+      for (std::size_t t = 0; t < ra.tables.size(); ++t)
+        for (std::size_t c = 0; c < ra.tables[t].columns().size(); ++c) {
+          const auto& ca = ra.tables[t].column(c);
+          const auto& cb = rb.tables[t].column(c);
+          REQUIRE(ca.size() == cb.size());
+          CHECK(std::memcmp(ca.data(), cb.data(), ca.size() * sizeof(double)) == 0);
+        }
+    }
+  }
+}
+
+TEST_CASE("replication k is the same run whether 1 or 5 replications are run") {
+  std::string path = std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/roanne-shop-alerts.yaml";
+  auto events_of_first = [&](const char* n) {
+    sim::Scenario s = sim::Scenario::load_file(path, registry(), {"duration=20d", "warmup=0s", std::string("replications=") + n});
+    sim::RunResults r = sim::run_experiment(s, models::build_model, {});
+    return r.variants[1].replications[0];
+  };
+  sim::ReplicationResults a = events_of_first("1"), b = events_of_first("5");
+  CHECK(a.events == b.events);
+  for (std::size_t i = 0; i < a.kpis.size(); ++i) CHECK(std::memcmp(&a.kpis[i].value, &b.kpis[i].value, sizeof(double)) == 0);
+}
+
+TEST_CASE("the bundled scenario's first events match the golden trace") {
+  // Regenerate after an intended change of the model with CITYTWIN_UPDATE_GOLDEN=1.
+  std::string path = std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/roanne-shop-alerts.yaml";
+  std::string golden = std::string(CITYTWIN_SOURCE_DIR) + "/tests/models/golden/roanne-shop-alerts.trace";
+  sim::Scenario s = sim::Scenario::load_file(path, registry());
+  auto model = std::make_unique<models::ShopAlertModel>(models::ShopAlertParams::from_scenario(s.variants()[0].params));
+  std::vector<std::string> trace;
+  sim::ReplicationContext ctx;
+  ctx.seed = s.seed();
+  ctx.replication = 0;
+  model->run_traced(ctx, trace, 60);
+  REQUIRE(trace.size() == 60);
+  if (std::getenv("CITYTWIN_UPDATE_GOLDEN")) {
+    std::ofstream out(golden);
+    for (const auto& line : trace) out << line << '\n';
+  }
+  std::ifstream in(golden);
+  REQUIRE_MESSAGE(in.good(), "missing golden trace " << golden);
+  std::string line;
+  for (std::size_t i = 0; i < trace.size(); ++i) {
+    REQUIRE(std::getline(in, line));
+    CAPTURE(i);
+    CHECK(line == trace[i]);
+  }
+}
+
+TEST_CASE("more operators shorten the time to call-back and more units the time to police arrival") {
+  std::string path = std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/roanne-shop-alerts.yaml";
+  sim::Scenario s = sim::Scenario::load_file(path, registry(), {"duration=120d", "replications=6"});
+  sim::RunResults r = sim::run_experiment(s, models::build_model, {});
+  REQUIRE(r.variants.size() == 4);
+  CHECK(kpi(r.variants[1], "callback_time_mean_s") < kpi(r.variants[0], "callback_time_mean_s"));
+  CHECK(kpi(r.variants[2], "police_arrival_time_mean_s") < kpi(r.variants[0], "police_arrival_time_mean_s"));
+  CHECK(kpi(r.variants[2], "unit_utilisation") < kpi(r.variants[0], "unit_utilisation"));
+}
+
+TEST_CASE("a scenario without a section the chain needs is refused before it runs") {
+  const char* text = R"(
+duration: 1d
+shops: {}
+platform: {}
+police: {}
+detection: {}
+)";
+  sim::Scenario s = sim::Scenario::load_string(text, "partial.yaml", registry());
+  try {
+    models::build_model(s.variants()[0]);
+    FAIL("expected an error");
+  } catch (const sim::ScenarioError& e) {
+    CHECK(std::string(e.what()).find("needs the 'alert_network' section") != std::string::npos);
+  }
+}
