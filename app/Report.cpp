@@ -39,12 +39,24 @@ std::string pad(const std::string& s, std::size_t w, bool left) {
   return left ? s + fill : fill + s;
 }
 
+// One value per replication, NaN where the replication has none, so that replication k pairs with k.
 std::vector<double> values_of(const sim::VariantResults& v, const std::string& kpi) {
   std::vector<double> out;
-  for (const auto& r : v.replications)
+  for (const auto& r : v.replications) {
+    double x = NAN;
     for (const auto& k : r.kpis)
-      if (k.name == kpi && !std::isnan(k.value)) out.push_back(k.value);
+      if (k.name == kpi) x = k.value;
+    out.push_back(x);
+  }
   return out;
+}
+
+// Replication k of every option runs on the same random streams (common random numbers), so options are
+// compared pair by pair; without pairs, Welch's test.
+double p_value(const sim::VariantResults& a, const sim::VariantResults& b, const std::string& kpi) {
+  std::vector<double> x = values_of(a, kpi), y = values_of(b, kpi);
+  if (x.size() == y.size()) return sim::paired_p_value(x, y);
+  return sim::welch_p_value(x, y);
 }
 }  // namespace
 
@@ -75,7 +87,7 @@ std::string kpi_table(const sim::RunResults& results, bool mark_significance) {
       std::string cell = fixed(it->mean, d);
       if (!std::isnan(it->half_width)) cell += " ± " + fixed(it->half_width, d);
       if (mark_significance && vi > 0) {
-        double p = sim::welch_p_value(values_of(first, name), values_of(v, name));
+        double p = p_value(first, v, name);
         if (!(p < 0.05)) {
           cell = "~" + cell;
           any_mark = true;
@@ -102,7 +114,8 @@ std::string kpi_table(const sim::RunResults& results, bool mark_significance) {
   }
   out << "\nmean ± half-width of the 95% confidence interval over " << results.replications << " replications";
   if (mark_significance && any_mark)
-    out << "\n~ : not significantly different from the first column (Welch's t-test, 5% level)";
+    out << "\n~ : not significantly different from the first column (paired t-test over replications run on "
+           "common random numbers, 5% level)";
   out << '\n';
   return out.str();
 }

@@ -10,7 +10,8 @@ namespace citytwin::app {
 
 /// The KPI table: one row per KPI, one column per variant, each cell "mean ± half-width of the 95%
 /// interval". With `mark_significance`, a cell of a later variant whose difference from the first
-/// variant is not significant (Welch's t-test at 5%) is marked with "~", and a legend says so.
+/// variant is not significant at the 5% level is marked with "~", and a legend says so. Replication k of
+/// every variant uses the same random streams, so the test is the paired t-test over replications.
 std::string kpi_table(const sim::RunResults& results, bool mark_significance);
 
 /// The KPIs of every variant as JSON, for scripts: the scenario, seed and replications, then per variant

@@ -242,4 +242,17 @@ double welch_p_value(const std::vector<double>& a, const std::vector<double>& b)
   return std::min(1.0, 2.0 * boost::math::cdf(boost::math::complement(dist, t)));
 }
 
+double paired_p_value(const std::vector<double>& a, const std::vector<double>& b) {
+  CITYTWIN_CHECK(a.size() == b.size(), "paired_p_value(): samples of different sizes");
+  RunningStats d;
+  for (std::size_t k = 0; k < a.size(); ++k)
+    if (!std::isnan(a[k]) && !std::isnan(b[k])) d.add(a[k] - b[k]);
+  if (d.count() < 2) return NaN;
+  double sd = d.stddev();
+  if (sd == 0.0) return d.mean() == 0.0 ? NaN : 0.0;
+  double t = std::fabs(d.mean()) / (sd / std::sqrt(static_cast<double>(d.count())));
+  boost::math::students_t_distribution<double> dist(static_cast<double>(d.count() - 1));
+  return std::min(1.0, 2.0 * boost::math::cdf(boost::math::complement(dist, t)));
+}
+
 }  // namespace citytwin::sim

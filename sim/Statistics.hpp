@@ -92,4 +92,10 @@ ConfidenceInterval confidence_interval(const std::vector<double>& values);
 /// zero variance and the means differ.
 double welch_p_value(const std::vector<double>& a, const std::vector<double>& b);
 
+/// The paired t-test: the two-sided p-value for a zero mean difference between paired observations
+/// a[k], b[k] (replication k of two options run on common random numbers). Pairs with a NaN are skipped.
+/// NaN with fewer than two pairs or when every difference is zero; 0 when the differences are all equal
+/// and not zero. Requires a.size() == b.size().
+double paired_p_value(const std::vector<double>& a, const std::vector<double>& b);
+
 }  // namespace citytwin::sim

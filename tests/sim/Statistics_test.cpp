@@ -250,3 +250,18 @@ TEST_CASE("Welch's test handles samples without spread") {
   CHECK(welch_p_value({1, 1, 1}, {2, 2, 2}) == 0.0);
   CHECK(std::isnan(welch_p_value({1}, {1, 2, 3})));
 }
+
+TEST_CASE("the paired t-test matches the closed form of Student's t with three degrees of freedom") {
+  std::vector<double> a{1, 2, 3, 4}, b{1.5, 2.4, 3.6, 4.4};
+  // Differences -0.5, -0.4, -0.6, -0.4: mean -0.475, sd sqrt(0.0275 / 3).
+  double t = 0.475 / (std::sqrt(0.0275 / 3.0) / 2.0);
+  // For 3 degrees of freedom, P(|T| > t) = 1 - (2/pi) (theta + sin theta cos theta), theta = atan(t / sqrt 3).
+  double theta = std::atan(t / std::sqrt(3.0));
+  double expected = 1.0 - 2.0 / M_PI * (theta + std::sin(theta) * std::cos(theta));
+  CHECK(paired_p_value(a, b) == doctest::Approx(expected).epsilon(1e-10));
+  // A shift that is the same in every pair is certain; no difference at all is not a test.
+  CHECK(paired_p_value({1, 2, 3}, {2, 3, 4}) == 0.0);
+  CHECK(std::isnan(paired_p_value({1, 2, 3}, {1, 2, 3})));
+  // Pairs with a NaN are skipped.
+  CHECK(std::isnan(paired_p_value({1, NAN}, {2, 3})));
+}
