@@ -20,16 +20,13 @@ class EventFn {
 
   EventFn() = default;
 
-  template <class F, class D = std::decay_t<F>,
-            class = std::enable_if_t<!std::is_same_v<D, EventFn> && std::is_invocable_r_v<void, D&>>>
+  /// True for the callables an EventFn can hold: invocable as `void()`, and not an EventFn.
+  template <class F, class D = std::decay_t<F>>
+  static constexpr bool ACCEPTS = !std::is_same_v<D, EventFn> && std::is_invocable_r_v<void, D&>;
+
+  template <class F, class = std::enable_if_t<ACCEPTS<F>>>
   EventFn(F&& f) {  // NOLINT(google-explicit-constructor): lambdas convert implicitly, as to std::function
-    if constexpr (fits_inline<D>()) {
-      ::new (static_cast<void*>(buf_)) D(std::forward<F>(f));
-      ops_ = &inline_ops<D>;
-    } else {
-      *reinterpret_cast<D**>(buf_) = new D(std::forward<F>(f));
-      ops_ = &heap_ops<D>;
-    }
+    construct(std::forward<F>(f));
   }
 
   EventFn(EventFn&& o) noexcept : ops_(o.ops_) { take(o); }
@@ -48,6 +45,12 @@ class EventFn {
   /// Calls the stored callable; it must not be empty.
   void operator()() { ops_->call(buf_); }
   explicit operator bool() const { return ops_ != nullptr; }
+  /// Replaces the stored callable with `f`, constructed in place.
+  template <class F, class = std::enable_if_t<ACCEPTS<F>>>
+  void emplace(F&& f) {
+    reset();
+    construct(std::forward<F>(f));
+  }
   /// Destroys the stored callable, leaving this empty.
   void reset() {
     if (ops_ && ops_->destroy) ops_->destroy(buf_);
@@ -63,6 +66,18 @@ class EventFn {
     void (*destroy)(void*);              // null: nothing to destroy
     bool heap;
   };
+
+  template <class F>
+  void construct(F&& f) {
+    using D = std::decay_t<F>;
+    if constexpr (fits_inline<D>()) {
+      ::new (static_cast<void*>(buf_)) D(std::forward<F>(f));
+      ops_ = &inline_ops<D>;
+    } else {
+      *reinterpret_cast<D**>(buf_) = new D(std::forward<F>(f));
+      ops_ = &heap_ops<D>;
+    }
+  }
 
   // Moves o's callable into this (ops_ already copied from o), leaving o empty.
   void take(EventFn& o) noexcept {

@@ -106,7 +106,7 @@ class EventQueue {
       }
       for (const QueueEntry& e : v) {
         if (e.time_us == last_) {
-          push_tie({key_of(e), e.slot, e.stamp});
+          ties_.push_back({0, e.slot, e.stamp});  // keys are read below, only when there is a tie
         } else {
           unsigned nb = bucket_of(e.time_us);
           buckets_[nb].push_back(e);
@@ -114,6 +114,15 @@ class EventQueue {
         }
       }
       v.clear();
+
+      // Usually one entry is at the new floor, and it is the live one found above: return it.
+      if (ties_.size() == 1) {
+        out = {last_, ties_.front().slot, ties_.front().stamp};
+        ties_.clear();
+        --size_;
+        return true;
+      }
+      heapify_ties(key_of);
     }
   }
 
@@ -175,6 +184,13 @@ class EventQueue {
     if (kept == 0) occupied_ &= ~(std::uint64_t{1} << (b - 1));
   }
 
+  // Reads the keys of the entries just moved into the tie heap and orders it.
+  template <class KeyOf>
+  void heapify_ties(KeyOf& key_of) {
+    for (Tie& t : ties_) t.key = key_of(QueueEntry{last_, t.slot, t.stamp});
+    for (std::size_t i = ties_.size() / 2; i-- > 0;) sift_down(i, ties_[i]);
+  }
+
   // A binary min-heap on key; small in practice (events at one instant).
   void push_tie(Tie t) {
     ties_.push_back(t);
@@ -191,20 +207,21 @@ class EventQueue {
     Tie top = ties_.front();
     Tie last = ties_.back();
     ties_.pop_back();
-    std::size_t n = ties_.size();
-    if (n > 0) {
-      std::size_t i = 0;
-      for (;;) {
-        std::size_t c = 2 * i + 1;
-        if (c >= n) break;
-        if (c + 1 < n && ties_[c + 1].key < ties_[c].key) ++c;
-        if (last.key <= ties_[c].key) break;
-        ties_[i] = ties_[c];
-        i = c;
-      }
-      ties_[i] = last;
-    }
+    if (!ties_.empty()) sift_down(0, last);
     return top;
+  }
+  // Places `t` at position i or below, moving smaller children up.
+  void sift_down(std::size_t i, Tie t) {
+    std::size_t n = ties_.size();
+    for (;;) {
+      std::size_t c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && ties_[c + 1].key < ties_[c].key) ++c;
+      if (t.key <= ties_[c].key) break;
+      ties_[i] = ties_[c];
+      i = c;
+    }
+    ties_[i] = t;
   }
 
   std::array<std::vector<QueueEntry>, 65> buckets_{};  // index 1..64 used

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -43,19 +44,19 @@ class Simulation {
 
   /// Schedules `fn` at absolute time `t`, which must not be before now().
   EventHandle schedule_at(Time t, EventFn fn, Priority priority = 0) {
-    if (t < now_) [[unlikely]] throw_in_past("schedule_at", t);
     if (!fn) [[unlikely]] throw_empty_handler("schedule_at");
-    std::uint32_t s = allocate_slot();
-    Slot& r = slot(s);
-    r.fn = std::move(fn);
-    push_entry(s, r, t, priority_bits(priority));
-    ++live_;
-    return {s, r.generation};
+    return schedule_at_impl(t, priority, [&fn](EventFn& slot_fn) { slot_fn = std::move(fn); });
+  }
+  /// Schedules the callable `f` at `t`; same as the EventFn overload, but builds the handler in place.
+  template <class F, class = std::enable_if_t<EventFn::ACCEPTS<F>>>
+  EventHandle schedule_at(Time t, F&& f, Priority priority = 0) {
+    return schedule_at_impl(t, priority, [&f](EventFn& slot_fn) { slot_fn.emplace(std::forward<F>(f)); });
   }
   /// Schedules `fn` after `delay` (>= 0) from now.
-  EventHandle schedule_in(Time delay, EventFn fn, Priority priority = 0) {
+  template <class F, class = std::enable_if_t<EventFn::ACCEPTS<F> || std::is_same_v<std::decay_t<F>, EventFn>>>
+  EventHandle schedule_in(Time delay, F&& fn, Priority priority = 0) {
     if (delay < Time{}) [[unlikely]] throw_negative_delay("schedule_in", delay);
-    return schedule_at(now_ + delay, std::move(fn), priority);
+    return schedule_at(now_ + delay, std::forward<F>(fn), priority);
   }
   /// Schedules `fn` at `first` and then every `period` (> 0) until cancelled. The handle stays the same.
   EventHandle schedule_periodic(Time first, Time period, EventFn fn, Priority priority = 0);
@@ -115,6 +116,21 @@ class Simulation {
     std::uint32_t s = free_head_;
     free_head_ = static_cast<std::uint32_t>(slot(s).key);
     return s;
+  }
+  template <class Store>
+  EventHandle schedule_at_impl(Time t, Priority priority, Store&& store) {
+    if (t < now_) [[unlikely]] throw_in_past("schedule_at", t);
+    std::uint32_t s = allocate_slot();
+    Slot& r = slot(s);
+    try {
+      store(r.fn);
+    } catch (...) {  // the handler's constructor threw: the slot goes back unused
+      release_slot(s);
+      throw;
+    }
+    push_entry(s, r, t, priority_bits(priority));
+    ++live_;
+    return {s, r.generation};
   }
   std::uint32_t new_slot();
   void prefetch_slot(std::uint32_t s) const {

@@ -161,3 +161,18 @@ TEST_CASE("an exception from the callable passes through the call") {
   CHECK_THROWS_AS(f(), std::runtime_error);
   CHECK(f);
 }
+
+TEST_CASE("emplacing replaces the callable, destroying the old one") {
+  Census old_census, new_census;
+  EventFn f = SmallCounted(&old_census);
+  SmallCounted replacement(&new_census);
+  f.emplace(replacement);  // copied in place
+  CHECK(old_census.live == 0);
+  CHECK(new_census.live == 2);
+  f();
+  CHECK(new_census.calls == 1);
+  f.emplace(LargeCounted(&old_census));
+  CHECK(f.on_heap());
+  CHECK(new_census.live == 1);
+  CHECK(old_census.live == 1);
+}

@@ -159,7 +159,7 @@ TEST_CASE("streams of neighbouring entities are uncorrelated") {
 
 // ---- variates ----------------------------------------------------------------------------------------------
 
-TEST_CASE("uniform draws lie in [0, 1) with mean 1/2 and variance 1/12") {
+TEST_CASE("uniform draws lie from zero up to but excluding one, with mean 1/2 and variance 1/12") {
   RandomStream s(1, 0, 0, "uniform");
   Moments m;
   double lo = 1, hi = 0;

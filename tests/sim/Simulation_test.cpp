@@ -426,6 +426,23 @@ TEST_CASE("an empty handler or a non-positive period is refused") {
   CHECK(sim.pending_count() == 0);
 }
 
+TEST_CASE("a handler whose construction throws leaves no event behind") {
+  struct ThrowsOnCopy {
+    ThrowsOnCopy() = default;
+    ThrowsOnCopy(const ThrowsOnCopy&) { throw std::runtime_error("no copies"); }
+    void operator()() const {}
+  };
+  Simulation sim;
+  ThrowsOnCopy handler;
+  CHECK_THROWS_AS(sim.schedule_at(us(5), handler), std::runtime_error);
+  CHECK(sim.pending_count() == 0);
+  int runs = 0;
+  EventHandle h = sim.schedule_at(us(5), [&] { ++runs; });
+  CHECK(sim.pending(h));
+  CHECK(sim.run_until(us(10)) == 1);
+  CHECK(runs == 1);
+}
+
 // ---- memory -----------------------------------------------------------------------------------------------------
 
 TEST_CASE("the bookkeeping per pending event is at most 32 bytes besides the handler") {
