@@ -161,27 +161,16 @@ class QueueModel final : public Model {
   std::atomic<int>* runs_;
 };
 
-ParamSpec param(std::string name, ParamType type, std::string unit, Json default_value, std::string description,
-                double minimum) {
-  ParamSpec p;
-  p.name = std::move(name);
-  p.type = type;
-  p.unit = std::move(unit);
-  p.default_value = std::move(default_value);
-  p.description = std::move(description);
-  p.minimum = minimum;
-  return p;
-}
-
 Registry queue_registry() {
   Registry r;
   r.add({"queue",
          "A single-server queue with Poisson arrivals and exponential service.",
          {
-             param("arrivals_per_h", ParamType::NUMBER, "1/h", 30, "Mean arrival rate.", 0.0),
-             param("service_mean_s", ParamType::NUMBER, "s", 60, "Mean service time.", 0.0),
+             param("arrivals_per_h", ParamType::NUMBER, "1/h", 30, "Mean arrival rate.").at_least(0),
+             param("service_mean_s", ParamType::NUMBER, "s", 60, "Mean service time.").at_least(0),
              param("fail_replication", ParamType::INTEGER, "", -1,
-                   "A replication that throws half-way, to test error handling; -1 for none.", -1.0),
+                   "A replication that throws half-way, to test error handling; -1 for none.")
+                 .at_least(-1),
          },
          true});
   return r;
