@@ -249,3 +249,57 @@ TEST_CASE("the queue agrees with an ordered set over random pushes, cancels and 
   }
   CHECK(pops > 10'000);
 }
+
+TEST_CASE("the order holds while the population grows past the layout switch and shrinks back") {
+  // A hold model whose population rises to 20000 and falls to 100, with ties and cancellations, checked
+  // against an ordered set; the queue changes its bucket layout on the way up and on the way down.
+  EventQueue q;
+  Records r;
+  std::set<std::tuple<std::int64_t, std::uint64_t, std::uint32_t>> ref;
+  std::vector<std::int64_t> live_time;
+  RandomStream rng(11, 0, 0, "event_queue_layout");
+  std::uint64_t next_key = 0;
+  std::int64_t floor = 0;
+  auto push_new = [&](std::uint32_t s) {
+    std::int64_t t = floor + (rng.bernoulli(0.1) ? 0 : std::int64_t{rng.uniform_int(1u << 22)});
+    std::uint64_t k = (std::uint64_t{rng.uniform_int(4)} << 56) | next_key++;
+    if (s >= live_time.size()) live_time.resize(s + 1, -1);
+    r.push(q, s, t, k);
+    ref.insert({t, k, s});
+    live_time[s] = t;
+  };
+  auto pop_one = [&] {
+    QueueEntry e;
+    REQUIRE(r.pop(q, NO_LIMIT, e));
+    auto [t, k, s] = *ref.begin();
+    REQUIRE(e.time_us == t);
+    REQUIRE(e.slot == s);
+    ref.erase(ref.begin());
+    live_time[s] = -1;
+    floor = t;
+    return s;
+  };
+  std::uint32_t next_slot = 0;
+  for (int phase = 0; phase < 2; ++phase) {
+    std::size_t target = phase == 0 ? 20000 : 100;
+    while (ref.size() != target) {
+      if (ref.size() < target) {
+        push_new(next_slot++);
+        if (rng.bernoulli(0.05)) {  // cancel a random live entry
+          std::uint32_t s = rng.uniform_int(next_slot);
+          if (live_time[s] >= 0) {
+            ref.erase({live_time[s], r.key[s], s});
+            live_time[s] = -1;
+            r.cancel(s);
+          }
+        }
+      }
+      std::uint32_t s = pop_one();
+      if (ref.size() + 1 < target) push_new(s);  // the hold step: the popped event schedules another
+      if (ref.size() < target) push_new(next_slot++);
+    }
+  }
+  while (!ref.empty()) pop_one();
+  QueueEntry e;
+  CHECK_FALSE(r.pop(q, NO_LIMIT, e));
+}
