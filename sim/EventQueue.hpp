@@ -135,15 +135,18 @@ class EventQueue {
       if (v.size() <= PREFETCH_LIMIT) {
         for (const QueueEntry& e : v) prefetch(e);
       }
+      std::uint64_t words = occupied_words_;  // kept in a register while the entries move
       for (const QueueEntry& e : v) {
         if (e.time_us == last_) {
           ties_.push_back({0, e.slot, e.stamp});  // keys are read below, only when there is a tie
         } else {
           unsigned nb = bucket_of(e.time_us);
           buckets_[nb].push_back(e);
-          mark_occupied(nb);
+          occupied_[nb / 64] |= std::uint64_t{1} << (nb % 64);
+          words |= std::uint64_t{1} << (nb / 64);
         }
       }
+      occupied_words_ = words;
       v.clear();
       // In the wide layout most buckets are used once in a long while: a large one gives its memory back.
       if (wide_ && v.capacity() > WIDE_BUCKET_KEEP) [[unlikely]] std::vector<QueueEntry>().swap(v);
