@@ -13,6 +13,8 @@
 #include <thread>
 #include <vector>
 
+// A --set value may hold commas ("police.station=[100, 200]"): repeated options make the list, never commas.
+#define CXXOPTS_VECTOR_DELIMITER '\0'
 #include <cxxopts.hpp>
 
 #include "app/Progress.hpp"

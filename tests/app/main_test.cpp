@@ -75,6 +75,13 @@ TEST_CASE("the bundled scenario validates") {
   CHECK(o.out.find("3 operators, 5 units") != std::string::npos);
 }
 
+TEST_CASE("a --set value may contain commas, and --set may add a sweep") {
+  Outcome o = citytwin("validate " + SCENARIO + " --set 'police.station=[100, 200m]'" +
+                       " --set 'sweep={platform.call_duration: [2min, 4min]}'");
+  CHECK(o.code == 0);
+  CHECK(o.out.find("3 operators, 5 units | platform.call_duration=4min") != std::string::npos);
+}
+
 TEST_CASE("a misspelled key gets file, line, the key and a suggestion, exit code 2") {
   fs::path p = write("misspelled.yaml", "duration: 1d\nplatform:\n  operatrs: 3\n");
   Outcome o = citytwin("validate " + p.string());
