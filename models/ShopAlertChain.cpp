@@ -531,10 +531,13 @@ class ShopAlertRun {
     set_busy_units();
     dispatch_free_units();
   }
-  void set_busy_units() {
+  double busy_unit_count() const {
     double busy = 0;
     for (const Unit& u : units_) busy += (u.state == UnitState::EN_ROUTE || u.state == UnitState::ON_SITE) ? 1 : 0;
-    units_busy_.set(sim_.now(), busy);
+    return busy;
+  }
+  void set_busy_units() {
+    units_busy_.set(sim_.now(), busy_unit_count());
   }
 
   // --- Recording.
@@ -545,12 +548,10 @@ class ShopAlertRun {
   }
   void sample() {
     series_time_.push_back(sim_.now().to_seconds());
-    double busy_units = 0;
-    for (const Unit& u : units_) busy_units += (u.state == UnitState::EN_ROUTE || u.state == UnitState::ON_SITE) ? 1 : 0;
     sample_values_[0].push_back(alert_queue_.value());
     sample_values_[1].push_back(static_cast<double>(background_calls_.size()));
     sample_values_[2].push_back(busy_operators_);
-    sample_values_[3].push_back(busy_units);
+    sample_values_[3].push_back(busy_unit_count());
     sample_values_[4].push_back(static_cast<double>(police_queue_.size() + background_incidents_.size()));
   }
 

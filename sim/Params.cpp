@@ -48,29 +48,28 @@ std::string Params::string(const std::string& key) const {
 }
 
 template <class F>
-static auto converted(const Params& p, const std::string& key, const Json& v, F&& f) -> decltype(f(v)) {
+static auto converted(const std::string& key, const Json& v, F&& f) -> decltype(f(v)) {
   try {
     return f(v);
   } catch (const units::UnitError& e) {
-    (void)p;
     throw ScenarioError("at '" + key + "': " + e.what());
   }
 }
 
 Time Params::duration(const std::string& key) const {
-  return converted(*this, path_ + "." + key, at(key), [](const Json& v) { return units::duration(v); });
+  return converted(path_ + "." + key, at(key), [](const Json& v) { return units::duration(v); });
 }
 double Params::distance_m(const std::string& key) const {
-  return converted(*this, path_ + "." + key, at(key), [](const Json& v) { return units::distance_m(v); });
+  return converted(path_ + "." + key, at(key), [](const Json& v) { return units::distance_m(v); });
 }
 double Params::speed_m_per_s(const std::string& key) const {
-  return converted(*this, path_ + "." + key, at(key), [](const Json& v) { return units::speed_m_per_s(v); });
+  return converted(path_ + "." + key, at(key), [](const Json& v) { return units::speed_m_per_s(v); });
 }
 double Params::rate_per_s(const std::string& key) const {
-  return converted(*this, path_ + "." + key, at(key), [](const Json& v) { return units::rate_per_s(v); });
+  return converted(path_ + "." + key, at(key), [](const Json& v) { return units::rate_per_s(v); });
 }
 Distribution Params::distribution(const std::string& key) const {
-  return converted(*this, path_ + "." + key, at(key), [](const Json& v) { return Distribution::parse(v); });
+  return converted(path_ + "." + key, at(key), [](const Json& v) { return Distribution::parse(v); });
 }
 
 std::vector<double> Params::profile(const std::string& key) const {
@@ -90,11 +89,11 @@ static Point to_point(const Json& v) {
 }
 
 Point Params::point(const std::string& key) const {
-  return converted(*this, path_ + "." + key, at(key), [](const Json& v) { return to_point(v); });
+  return converted(path_ + "." + key, at(key), [](const Json& v) { return to_point(v); });
 }
 
 std::vector<Point> Params::points(const std::string& key) const {
-  return converted(*this, path_ + "." + key, at(key), [](const Json& v) {
+  return converted(path_ + "." + key, at(key), [](const Json& v) {
     if (!v.is_array()) throw units::UnitError("expected a list of points [x, y], got " + v.dump());
     std::vector<Point> out;
     for (const Json& p : v) out.push_back(to_point(p));

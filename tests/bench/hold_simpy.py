@@ -15,6 +15,20 @@ import time
 import simpy
 
 
+def timed(env, state, n, events):
+    """Runs N warm-up events (at most EVENTS), then EVENTS timed ones; returns their thread CPU time."""
+
+    def run(count):
+        state["remaining"] = count
+        state["done"] = env.event()
+        start = time.thread_time()
+        env.run(until=state["done"])
+        return time.thread_time() - start
+
+    run(min(n, events))
+    return run(events)
+
+
 def run_callbacks(n, events):
     env = simpy.Environment()
     expovariate = random.expovariate
@@ -30,15 +44,7 @@ def run_callbacks(n, events):
     for _ in range(n):
         timeout(expovariate(1.0)).callbacks.append(hold)
 
-    def run(count):
-        state["remaining"] = count
-        state["done"] = env.event()
-        start = time.thread_time()
-        env.run(until=state["done"])
-        return time.thread_time() - start
-
-    run(min(n, events))
-    return run(events)
+    return timed(env, state, n, events)
 
 
 def run_processes(n, events):
@@ -56,15 +62,7 @@ def run_processes(n, events):
     for _ in range(n):
         env.process(holder(env))
 
-    def run(count):
-        state["remaining"] = count
-        state["done"] = env.event()
-        start = time.thread_time()
-        env.run(until=state["done"])
-        return time.thread_time() - start
-
-    run(min(n, events))
-    return run(events)
+    return timed(env, state, n, events)
 
 
 def main(argv):
