@@ -1,0 +1,177 @@
+// Benchmark of the street graph: a synthetic town of 100,000 intersections, contraction hierarchy queries against
+// Boost's Dijkstra, and loading an OpenStreetMap extract; prints wall times, queries per second and peak memory.
+#include <boost/graph/compressed_sparse_row_graph.hpp>
+#include <boost/graph/dijkstra_shortest_paths.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <sys/resource.h>
+#include <vector>
+
+#include "models/streets/StreetGraph.hpp"
+#include "models/streets/TravelTimes.hpp"
+#include "sim/RandomStream.hpp"
+
+using citytwin::models::StreetEdge;
+using citytwin::models::StreetGraph;
+using citytwin::models::StreetRouter;
+using citytwin::models::TravelTimes;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+/// Peak resident memory of the process so far, in MiB (getrusage reports KiB on Linux).
+double peak_rss_mib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
+
+/// Bytes held by the graph's public arrays (vertices, edges, shapes, adjacency).
+double graph_bytes(const StreetGraph& g) {
+  return static_cast<double>(g.vertex_count() * sizeof(citytwin::models::StreetVertex) +
+                             g.edge_count() * sizeof(StreetEdge) +
+                             g.shape_points().size() * sizeof(citytwin::sim::Point) +
+                             (g.vertex_count() + 1 + g.out_edges().size()) * sizeof(std::uint32_t));
+}
+
+struct EdgeTime {
+  double time_s = 0.0;
+};
+using Csr = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, EdgeTime>;
+struct Found {};
+
+/// Stops Boost's Dijkstra when the target is settled.
+struct StopAtTarget : boost::default_dijkstra_visitor {
+  std::uint32_t target = 0;
+  template <class Graph>
+  void finish_vertex(std::uint32_t u, const Graph&) const {
+    if (u == target) throw Found{};
+  }
+};
+
+void usage() {
+  std::puts(
+      "streets_bench: builds a synthetic grid town of about 100,000 intersections, its contraction hierarchy,\n"
+      "answers 100,000 random shortest-path queries, compares with Boost's Dijkstra (stopped at the target)\n"
+      "on a sample, and loads an OpenStreetMap extract.\n"
+      "\n"
+      "usage: streets_bench [--quick] [--map FILE] [--help]\n"
+      "  --quick     a small town (60 x 60) and 10,000 queries, for smoke runs in CI\n"
+      "  --map FILE  the extract to load (default: scenarios/maps/aguascalientes.osm.pbf)\n"
+      "  --help      this text\n"
+      "Targets: each part under 30 s on one core; memory linear in the number of streets.");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool quick = false;
+  std::string map = std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/maps/aguascalientes.osm.pbf";
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
+      usage();
+      return 0;
+    } else if (std::strcmp(argv[i], "--quick") == 0) {
+      quick = true;
+    } else if (std::strcmp(argv[i], "--map") == 0 && i + 1 < argc) {
+      map = argv[++i];
+    } else {
+      std::fprintf(stderr, "streets_bench: unknown argument '%s'; see --help\n", argv[i]);
+      return 2;
+    }
+  }
+  const std::uint32_t side = quick ? 60 : 317;
+  const int queries = quick ? 10'000 : 100'000;
+  const int dijkstra_sample = quick ? 100 : 300;
+
+  // 1. The synthetic town: a grid with an arterial every 8th street and 20 % one-way residential blocks.
+  auto start = Clock::now();
+  StreetGraph g = StreetGraph::grid(side, side, 100.0, {}, 8, 0.2, 1);
+  double build_s = seconds_since(start);
+  std::printf("grid town %ux%u: %zu intersections, %zu street edges (%zu intersections dropped outside the largest "
+              "strongly connected component)\n",
+              side, side, g.vertex_count(), g.edge_count(), g.report().dropped_vertices);
+  std::printf("  build graph:          %8.3f s   (%.0f bytes per intersection in graph arrays)\n", build_s,
+              graph_bytes(g) / static_cast<double>(g.vertex_count()));
+
+  // 2. Contraction hierarchy.
+  start = Clock::now();
+  StreetRouter router(g);
+  double ch_s = seconds_since(start);
+  std::printf("  contraction hierarchy:%8.3f s   (%zu shortcuts, %.2f per intersection)\n", ch_s,
+              router.shortcut_count(),
+              static_cast<double>(router.shortcut_count()) / static_cast<double>(g.vertex_count()));
+
+  // 3. Random point-to-point queries.
+  auto n = static_cast<std::uint32_t>(g.vertex_count());
+  citytwin::sim::RandomStream rng(1, 0, 0, "bench_pairs");
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs(static_cast<std::size_t>(queries));
+  for (auto& p : pairs) p = {rng.uniform_int(n), rng.uniform_int(n)};
+  TravelTimes tt(router);
+  std::vector<double> answers(pairs.size());
+  start = Clock::now();
+  for (std::size_t i = 0; i < pairs.size(); ++i) answers[i] = tt.between(pairs[i].first, pairs[i].second);
+  double query_s = seconds_since(start);
+  std::printf("  %d CH queries:    %8.3f s   (%.0f queries/s, %.1f us each)\n", queries, query_s,
+              queries / query_s, 1e6 * query_s / queries);
+
+  // 4. Boost's plain Dijkstra, stopped when the target is settled, on a sample of the same queries.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> edge_pairs;
+  std::vector<EdgeTime> times;
+  for (const StreetEdge& e : g.edges()) {
+    edge_pairs.emplace_back(e.from, e.to);
+    times.push_back({e.time_s});
+  }
+  Csr csr(boost::edges_are_unsorted_multi_pass, edge_pairs.begin(), edge_pairs.end(), times.begin(), n);
+  std::vector<double> dist(n);
+  std::vector<std::uint32_t> parent(n);
+  int mismatches = 0;
+  start = Clock::now();
+  for (int i = 0; i < dijkstra_sample; ++i) {
+    StopAtTarget stop;
+    stop.target = pairs[static_cast<std::size_t>(i)].second;
+    try {
+      boost::dijkstra_shortest_paths(
+          csr, pairs[static_cast<std::size_t>(i)].first,
+          boost::predecessor_map(boost::make_iterator_property_map(parent.begin(), boost::get(boost::vertex_index, csr)))
+              .distance_map(boost::make_iterator_property_map(dist.begin(), boost::get(boost::vertex_index, csr)))
+              .weight_map(boost::get(&EdgeTime::time_s, csr))
+              .visitor(stop));
+    } catch (const Found&) {
+    }
+    double expected = dist[stop.target];
+    if (std::abs(expected - answers[static_cast<std::size_t>(i)]) > 1e-9 * std::max(1.0, expected)) ++mismatches;
+  }
+  double dijkstra_s = seconds_since(start);
+  double per_dijkstra = dijkstra_s / dijkstra_sample, per_ch = query_s / queries;
+  std::printf("  %d Boost Dijkstra:     %8.3f s   (%.0f queries/s; CH is %.0f times faster; %d answers differ)\n",
+              dijkstra_sample, dijkstra_s, 1.0 / per_dijkstra, per_dijkstra / per_ch, mismatches);
+
+  // 5. An OpenStreetMap extract.
+  start = Clock::now();
+  StreetGraph osm = StreetGraph::from_osm(map);
+  double osm_s = seconds_since(start);
+  start = Clock::now();
+  StreetRouter osm_router(osm);
+  double osm_ch_s = seconds_since(start);
+  std::printf("%s: %zu ways read, %zu intersections, %zu street edges, %.1f km of streets\n", map.c_str(),
+              osm.report().ways_read, osm.vertex_count(), osm.edge_count(), osm.total_length_m() / 1000.0);
+  std::printf("  load and build:       %8.3f s   (%.0f ways/s)\n", osm_s,
+              static_cast<double>(osm.report().ways_read) / osm_s);
+  std::printf("  contraction hierarchy:%8.3f s\n", osm_ch_s);
+
+  std::printf("peak memory: %.1f MiB (%.0f bytes per intersection of the synthetic town)\n", peak_rss_mib(),
+              peak_rss_mib() * 1024.0 * 1024.0 / static_cast<double>(g.vertex_count()));
+  bool ok = build_s < 30 && ch_s < 30 && query_s < 30 && osm_s < 30 && mismatches == 0;
+  std::printf("%s\n", ok ? "all parts under 30 s, CH answers equal Dijkstra's" : "TARGET MISSED");
+  return ok ? 0 : 1;
+}
