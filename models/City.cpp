@@ -2,14 +2,20 @@
 #include "models/City.hpp"
 
 #include "models/ShopAlertChain.hpp"
+#include "models/streets/StreetGraph.hpp"
 
 namespace citytwin::models {
 
-void register_models(sim::Registry& registry) { register_shop_alerts(registry); }
+void register_models(sim::Registry& registry) {
+  registry.add({"streets",
+                "The town's drivable streets: an OpenStreetMap extract, or a synthetic grid or radial town",
+                street_param_specs()});
+  register_shop_alerts(registry);
+}
 
 std::unique_ptr<const sim::Model> build_model(const sim::Variant& variant) {
   try {
-    return std::make_unique<ShopAlertModel>(ShopAlertParams::from_scenario(variant.params));
+    return std::make_unique<ShopAlertModel>(ShopAlertParams::from_scenario(variant.params, variant.directory));
   } catch (const sim::ScenarioError& e) {
     throw sim::ScenarioError("option '" + variant.label + "': " + e.what());
   }

@@ -33,7 +33,8 @@ void register_shop_alerts(sim::Registry& registry) {
                 {
                     param("count", ParamType::INTEGER, "", 120, "Number of shops with an alert button.").between(1, 1e6),
                     param("area", ParamType::POINT, "m", Json::array({"2km", "1.5km"}),
-                          "Size [x, y] of the rectangle the shops are spread over, uniformly."),
+                          "Size [x, y] of the rectangle the shops are spread over, uniformly, without streets; with streets, "
+                          "shops lie uniformly along the streets (motorways and trunk roads excepted)."),
                     param("aggression_rate", ParamType::RATE, "1/year", "1.5/year",
                           "Aggressions per shop, averaged over the week."),
                     param("hourly_profile", ParamType::PROFILE, "", hourly,
@@ -50,14 +51,9 @@ void register_shop_alerts(sim::Registry& registry) {
                     param("repeat_interval", ParamType::DISTRIBUTION, "s", Json{{"dist", "exponential"}, {"mean", "20s"}},
                           "Time between repeated presses."),
                 }});
-  registry.add({"alert_network", "The link that carries a button press to the platform: delay and loss",
-                {
-                    param("delay", ParamType::DISTRIBUTION, "s",
-                          Json{{"dist", "lognormal"}, {"median", "2s"}, {"sigma", 0.6}},
-                          "Time from a press to its arrival at the platform."),
-                    param("loss_probability", ParamType::NUMBER, "", 0.01, "Probability that a press never arrives.")
-                        .between(0, 1),
-                }});
+  registry.add({"alert_network",
+                "The network that carries a press to the platform: a generic link, wired, cellular, LoRaWAN or mesh",
+                NetworkParams::specs()});
   registry.add({"detection", "The detection core's settings for alert buttons",
                 {
                     param("merge_window", ParamType::DURATION, "s", "5min",
@@ -85,9 +81,12 @@ void register_shop_alerts(sim::Registry& registry) {
                 {
                     param("units", ParamType::INTEGER, "", 3, "Units on patrol duty.").between(1, 1000),
                     param("station", ParamType::POINT, "m", Json::array({"1km", "0.75km"}),
-                          "Where units wait and return."),
-                    param("speed", ParamType::SPEED, "km/h", "30km/h", "Mean travel speed in town.").between(0.1, 100),
-                    param("circuity", ParamType::NUMBER, "", 1.3, "Street distance over straight-line distance.")
+                          "Where units wait and return (on the nearest street when the city has streets)."),
+                    param("speed", ParamType::SPEED, "km/h", "30km/h",
+                          "Mean travel speed in town, without streets (with streets, each class has its speed).")
+                        .between(0.1, 100),
+                    param("circuity", ParamType::NUMBER, "", 1.3,
+                          "Street distance over straight-line distance, without streets.")
                         .between(1, 5),
                     param("turnout", ParamType::DURATION, "s", "1min",
                           "From dispatch to departure, for a unit at the station."),
@@ -100,7 +99,7 @@ void register_shop_alerts(sim::Registry& registry) {
                 }});
 }
 
-ShopAlertParams ShopAlertParams::from_scenario(const Json& scenario) {
+ShopAlertParams ShopAlertParams::from_scenario(const Json& scenario, const std::string& directory) {
   sim::Params run(scenario, "");
   ShopAlertParams p;
   p.seed = static_cast<std::uint64_t>(run.integer("seed"));
@@ -128,9 +127,10 @@ ShopAlertParams ShopAlertParams::from_scenario(const Json& scenario) {
     if (std::accumulate(prof->begin(), prof->end(), 0.0) <= 0.0)
       throw sim::ScenarioError("at 'shops': a profile needs at least one weight above zero");
 
-  sim::Params net(scenario.at("alert_network"), "alert_network");
-  p.network_delay = net.distribution("delay");
-  p.loss_probability = net.number("loss_probability");
+  p.network = NetworkParams::from_section(sim::Params(scenario.at("alert_network"), "alert_network"));
+  if (scenario.contains("streets"))
+    p.streets = std::make_shared<const StreetGraph>(street_graph_from(sim::Params(scenario.at("streets"), "streets"),
+                                                                      directory));
 
   p.merge_window = sim::Params(scenario.at("detection"), "detection").duration("merge_window");
 
@@ -166,6 +166,19 @@ constexpr std::uint32_t PLATFORM_ENTITY = 0xFFFF0000u;
 constexpr std::uint32_t POLICE_ENTITY = 0xFFFF0001u;
 constexpr std::uint32_t LAYOUT_REPLICATION = 0xFFFFFFFFu;
 
+/// A place drawn uniformly along the streets where people shop and incidents happen or, without streets,
+/// uniformly in the area.
+Place random_place(const ShopAlertParams& p, sim::RandomStream& rng) {
+  Place place;
+  if (p.streets) {
+    place.street = p.streets->location_along(rng.uniform());
+    place.point = place.street.point;
+  } else {
+    place.point = {rng.uniform(0.0, p.area.x_m), rng.uniform(0.0, p.area.y_m)};
+  }
+  return place;
+}
+
 /// Why a button was pressed: the truth, which the detection core never sees.
 enum class Cause : std::uint8_t { AGGRESSION = 1, ACCIDENT = 0 };
 
@@ -183,8 +196,15 @@ struct AlertRecord {
 /// Work for an operator or a police unit: an alert (index into the records) or background work.
 struct Job {
   std::int64_t alert = -1;  // -1: background
-  sim::Point where;
+  Place where;
   Time queued;
+};
+
+/// A press on its way through the network, with the truth the detection core never sees.
+struct PressInFlight {
+  detection::Reading reading;
+  Cause cause = Cause::ACCIDENT;
+  std::int64_t aggression = -1;  // index of the aggression, -1 for an accidental press
 };
 
 class ShopAlertRun {
@@ -195,12 +215,22 @@ class ShopAlertRun {
         core_(make_sensors(model.shops()), {p_.merge_window.count_us()}),
         operators_busy_(Time{}, 0.0), units_busy_(Time{}, 0.0), alert_queue_(Time{}, 0.0),
         platform_rng_(ctx.seed, ctx.replication, PLATFORM_ENTITY, "background_calls"),
-        police_rng_(ctx.seed, ctx.replication, POLICE_ENTITY, "background_incidents") {
+        police_rng_(ctx.seed, ctx.replication, POLICE_ENTITY, "background_incidents"),
+        places_(model.shop_places()), station_(model.station()),
+        network_(model.network(), sim_, ctx.seed, ctx.replication,
+                 [this](const MessageOutcome& m) { press_outcome(m); }, true) {
+    if (model.router()) {
+      travel_.emplace(*model.router());
+      // An edge arriving at each vertex, to stand for a unit waiting at an intersection.
+      const StreetGraph& g = *p_.streets;
+      in_edge_.assign(g.vertex_count(), StreetEdge::NO_EDGE);
+      for (std::uint32_t e = 0; e < g.edge_count(); ++e) in_edge_[g.edges()[e].to] = e;
+    }
     shop_rng_.reserve(shops_.size());
     for (std::uint32_t s = 0; s < shops_.size(); ++s) shop_rng_.push_back(ShopStreams(ctx, s));
     open_alert_.assign(shops_.size(), -1);
     units_.resize(p_.units);
-    for (Unit& u : units_) u.from = u.to = p_.station;
+    for (Unit& u : units_) u.from = u.to = station_;
     hour_weight_ = normalised(p_.hourly_profile);
     day_weight_ = normalised(p_.weekly_profile);
     max_weight_ = *std::max_element(hour_weight_.begin(), hour_weight_.end()) *
@@ -241,7 +271,7 @@ class ShopAlertRun {
   enum class UnitState : std::uint8_t { AT_STATION, RETURNING, EN_ROUTE, ON_SITE };
   struct Unit {
     UnitState state = UnitState::AT_STATION;
-    sim::Point from, to;       // straight-line leg being travelled
+    Place from, to;            // leg being travelled
     Time depart, arrive;       // of that leg
     sim::EventHandle arrival;  // pending arrival at the station while returning
   };
@@ -301,38 +331,44 @@ class ShopAlertRun {
 
   void aggression(std::uint32_t shop) {
     note("aggression at shop ", shop);
-    if (counted(sim_.now())) ++aggressions_;
+    bool counts = counted(sim_.now());
+    if (counts) ++aggressions_;
     ShopStreams& rng = shop_rng_[shop];
     // The shopkeeper may not manage to press; if they do, the first press comes after a reaction time and
     // a frightened shopkeeper often presses again.
     if (rng.pressing.bernoulli(p_.press_probability)) {
+      auto index = static_cast<std::int64_t>(aggression_heard_.size());
+      aggression_heard_.push_back(counts ? 0 : 2);  // 0: pressed, nothing arrived yet; 1: heard; 2: not counted
       Time first = sim_.now() + p_.reaction.sample(rng.pressing);
       std::uint64_t extra = p_.extra_presses_mean > 0.0 ? rng.pressing.poisson(p_.extra_presses_mean) : 0;
       Time t = first;
       for (std::uint64_t k = 0; k <= extra; ++k) {
         if (k > 0) t += p_.repeat_interval.sample(rng.pressing);
-        sim_.schedule_at(t, [this, shop] { press(shop, Cause::AGGRESSION); });
+        sim_.schedule_at(t, [this, shop, index] { press(shop, Cause::AGGRESSION, index); });
       }
     }
     next_aggression(shop);
   }
   void accident(std::uint32_t shop) {
-    press(shop, Cause::ACCIDENT);
+    press(shop, Cause::ACCIDENT, -1);
     next_accident(shop);
   }
 
   // --- A press is a reading; it crosses the network (or is lost) and reaches the detection core.
-  void press(std::uint32_t shop, Cause cause) {
+  void press(std::uint32_t shop, Cause cause, std::int64_t aggression) {
     note("press at shop ", shop, cause == Cause::AGGRESSION ? " (aggression)" : " (accident)");
-    ShopStreams& rng = shop_rng_[shop];
-    detection::Reading r{shop, sim_.now().count_us(), 1.0};
-    bool lost = rng.network.bernoulli(p_.loss_probability);
-    Time delay = p_.network_delay.sample(rng.network);
-    if (lost) {
-      if (counted(sim_.now())) ++readings_lost_;
+    presses_.push_back({detection::Reading{shop, sim_.now().count_us(), 1.0}, cause, aggression});
+    network_.send(shop, presses_.size() - 1);
+  }
+  void press_outcome(const MessageOutcome& m) {
+    const PressInFlight& in = presses_[m.tag];
+    if (!m.ok) {
+      if (counted(m.created)) ++readings_lost_;
       return;
     }
-    sim_.schedule_in(delay, [this, r, cause] { reading_arrives(r, cause); });
+    if (in.aggression >= 0 && aggression_heard_[static_cast<std::size_t>(in.aggression)] == 0)
+      aggression_heard_[static_cast<std::size_t>(in.aggression)] = 1;
+    reading_arrives(in.reading, in.cause);
   }
 
   void reading_arrives(const detection::Reading& r, Cause cause) {
@@ -353,7 +389,7 @@ class ShopAlertRun {
     auto index = static_cast<std::int64_t>(alerts_.size() - 1);
     open_alert_[r.sensor] = index;
     note("alert ", out.raised->id, " raised for shop ", r.sensor);
-    enqueue_call({index, shops_[r.sensor], sim_.now()});
+    enqueue_call({index, places_[r.sensor], sim_.now()});
   }
 
   // --- The platform: alerts first, other work after, c operators.
@@ -434,7 +470,7 @@ class ShopAlertRun {
         rec.dispatched = true;
         rec.dispatched_s = sim_.now().to_seconds();
         note("dispatch requested for shop ", rec.shop);
-        request_police({job.alert, shops_[rec.shop], sim_.now()});
+        request_police({job.alert, places_[rec.shop], sim_.now()});
       }
     }
     start_calls();
@@ -445,19 +481,47 @@ class ShopAlertRun {
     if (p_.background_incident_rate_per_s <= 0.0) return;
     Time t = sim_.now() + Time::seconds(police_rng_.exponential(1.0 / p_.background_incident_rate_per_s));
     if (t >= p_.duration) return;
-    sim::Point where{police_rng_.uniform(0.0, p_.area.x_m), police_rng_.uniform(0.0, p_.area.y_m)};
+    Place where = random_place(p_, police_rng_);
     sim_.schedule_at(t, [this, where] {
       request_police({-1, where, sim_.now()});
       next_background_incident();
     });
   }
-  sim::Point position(const Unit& u) const {
-    if (u.state != UnitState::RETURNING || u.arrive <= u.depart) return u.state == UnitState::AT_STATION ? p_.station : u.to;
-    double f = std::clamp((sim_.now() - u.depart).to_seconds() / (u.arrive - u.depart).to_seconds(), 0.0, 1.0);
-    return {u.from.x_m + f * (u.to.x_m - u.from.x_m), u.from.y_m + f * (u.to.y_m - u.from.y_m)};
+  // Where a unit is now. A unit on its way back is on the straight line from the incident to the station,
+  // or, on streets, at the last intersection it passed on its fastest route home.
+  Place position(const Unit& u) {
+    if (u.state != UnitState::RETURNING || u.arrive <= u.depart) return u.state == UnitState::AT_STATION ? station_ : u.to;
+    double elapsed_s = (sim_.now() - u.depart).to_seconds();
+    if (travel_) return place_on_way_home(u.from, elapsed_s);
+    double f = std::clamp(elapsed_s / (u.arrive - u.depart).to_seconds(), 0.0, 1.0);
+    const sim::Point& a = u.from.point;
+    const sim::Point& b = u.to.point;
+    return {{a.x_m + f * (b.x_m - a.x_m), a.y_m + f * (b.y_m - a.y_m)}, {}};
   }
-  Time drive_time(sim::Point a, sim::Point b) const {
-    double d = std::hypot(a.x_m - b.x_m, a.y_m - b.y_m) * p_.circuity;
+  Place place_on_way_home(const Place& from, double elapsed_s) {
+    const StreetGraph& g = *p_.streets;
+    const StreetEdge& first = g.edges()[from.street.edge];
+    double first_s = first.length_m > 0 ? first.time_s * (1.0 - from.street.offset_m / first.length_m) : 0.0;
+    if (elapsed_s < first_s) return from;
+    std::uint32_t home = g.edges()[station_.street.edge].from;
+    const std::vector<double>& to_home = travel_->to_destination(home);
+    const std::vector<std::uint32_t>& next = travel_->successors_toward(home);
+    std::uint32_t v = first.to;
+    double start_s = to_home[v];
+    if (!std::isfinite(start_s)) return from;
+    while (v != home && first_s + (start_s - to_home[next[v]]) <= elapsed_s) v = next[v];
+    if (v == home) return station_;
+    return {g.vertices()[v].pos, location_at_vertex(v)};
+  }
+  // A location at vertex v: the end of an edge arriving there.
+  StreetLocation location_at_vertex(std::uint32_t v) const {
+    const StreetGraph& g = *p_.streets;
+    std::uint32_t e = in_edge_[v];
+    return {e, g.edges()[e].length_m, g.vertices()[v].pos, 0.0};
+  }
+  Time drive_time(const Place& a, const Place& b) {
+    if (travel_) return Time::seconds(travel_->between(a.street, b.street));
+    double d = std::hypot(a.point.x_m - b.point.x_m, a.point.y_m - b.point.y_m) * p_.circuity;
     return Time::seconds(d / p_.speed_m_per_s);
   }
   void request_police(const Job& job) {
@@ -522,7 +586,7 @@ class ShopAlertRun {
     // Free again: heads back to the station, and can be sent anywhere on the way.
     u.state = UnitState::RETURNING;
     u.from = u.to;
-    u.to = p_.station;
+    u.to = station_;
     u.depart = sim_.now();
     u.arrive = sim_.now() + drive_time(u.from, u.to);
     u.arrival = sim_.schedule_at(u.arrive, [this, unit] {
@@ -622,6 +686,8 @@ class ShopAlertRun {
     kpi("false_alarms", "", "Alerts from accidental presses.", static_cast<double>(false_alarms));
     kpi("presses_merged", "", "Repeated presses merged into an open alert.", static_cast<double>(presses_merged_));
     kpi("readings_lost", "", "Presses lost by the network.", static_cast<double>(readings_lost_));
+    kpi("aggressions_unheard", "", "Aggressions where the shopkeeper pressed but no press reached the platform.",
+        static_cast<double>(std::count(aggression_heard_.begin(), aggression_heard_.end(), std::uint8_t{0})));
     kpi("callback_time_mean_s", "s", "Mean time from first press to call-back.", mean(to_callback));
     kpi("callback_time_p90_s", "s", "90th percentile of the time from first press to call-back.",
         sim::quantile(to_callback, 0.9));
@@ -637,6 +703,9 @@ class ShopAlertRun {
     kpi("unit_utilisation", "", "Mean share of police units busy.", units_busy_.mean(end) / p_.units);
     kpi("alert_queue_mean", "", "Time-average number of alerts waiting for an operator.", alert_queue_.mean(end));
     kpi("alert_rate_per_h", "1/h", "Alerts raised per hour.", observed_h > 0 ? static_cast<double>(raised) / observed_h : NaN);
+    network_.append_kpis(out.kpis, "alert_network", (end - p_.warmup).to_seconds());
+    out.tables.push_back(network_.message_table());
+    if (!p_.network.gateways.empty()) out.tables.push_back(network_.gateway_table());
     if (core_.rejected() > 0) out.warnings.push_back(std::to_string(core_.rejected()) + " readings rejected");
     return out;
   }
@@ -664,6 +733,13 @@ class ShopAlertRun {
   sim::RandomStream platform_rng_, police_rng_;
 
   std::uint64_t aggressions_ = 0, readings_lost_ = 0, presses_merged_ = 0;
+  std::vector<PressInFlight> presses_;          // by network tag
+  std::vector<std::uint8_t> aggression_heard_;  // per pressed aggression: 0 nothing arrived, 1 heard, 2 in warm-up
+  const std::vector<Place>& places_;
+  const Place& station_;
+  std::vector<std::uint32_t> in_edge_;          // per vertex, an edge that ends there (streets only)
+  std::optional<TravelTimes> travel_;
+  NetworkRun network_;
   std::vector<double> series_time_;
   std::vector<double> sample_values_[5];
 };
@@ -674,12 +750,92 @@ class ShopAlertRun {
 // The model
 
 ShopAlertModel::ShopAlertModel(ShopAlertParams params) : params_(std::move(params)) {
-  // Shops are part of the city, not of a replication: placed once per seed.
+  // Shops are part of the city, not of a replication: placed once per seed, along the streets if there are.
   shops_.reserve(params_.shop_count);
+  shop_places_.reserve(params_.shop_count);
   for (std::uint32_t s = 0; s < params_.shop_count; ++s) {
     sim::RandomStream rng(params_.seed, LAYOUT_REPLICATION, s, "shop_location");
-    shops_.push_back({rng.uniform(0.0, params_.area.x_m), rng.uniform(0.0, params_.area.y_m)});
+    Place place = random_place(params_, rng);
+    shops_.push_back(place.point);
+    shop_places_.push_back(place);
   }
+  // The station on its street, and the routing tables.
+  station_.point = params_.station;
+  if (params_.streets) {
+    station_.street = params_.streets->snap(params_.station);
+    station_.point = station_.street.point;
+    router_ = std::make_unique<const StreetRouter>(*params_.streets);
+  }
+  // The buttons' links to the network's gateways, fixed for the seed.
+  network_ = std::make_unique<const Network>(params_.network, shops_, params_.seed);
+}
+
+ShopAlertModel::~ShopAlertModel() = default;
+
+std::vector<sim::EventTable> ShopAlertModel::layout() const {
+  using Col = sim::ColumnSpec;
+  std::vector<sim::EventTable> out;
+  const StreetGraph* g = params_.streets.get();
+  auto geo = [g](sim::Point p) {
+    if (!g || !g->frame().geographic()) return std::array<double, 2>{NaN, NaN};
+    return g->frame().to_geo(p);
+  };
+  const Col lat{"lat_deg", Col::Type::FLOAT64, "deg", "Latitude (NaN without a geographic map)."};
+  const Col lon{"lon_deg", Col::Type::FLOAT64, "deg", "Longitude (NaN without a geographic map)."};
+  const Col x{"x_m", Col::Type::FLOAT64, "m", "East in the local frame."};
+  const Col y{"y_m", Col::Type::FLOAT64, "m", "North in the local frame."};
+
+  // The streets, a row per straight piece of their shapes; a two-way street once.
+  if (g) {
+    sim::EventTable streets("streets", "One row per straight piece of a street's shape; a two-way street appears once.",
+                            {{"edge", Col::Type::INT64, "", "Edge index in the street graph."},
+                             {"x0_m", Col::Type::FLOAT64, "m", "Start, east."},
+                             {"y0_m", Col::Type::FLOAT64, "m", "Start, north."},
+                             {"x1_m", Col::Type::FLOAT64, "m", "End, east."},
+                             {"y1_m", Col::Type::FLOAT64, "m", "End, north."},
+                             {"road_class", Col::Type::INT64, "",
+                              "0 motorway, 1 trunk, 2 primary, 3 secondary, 4 tertiary, 5 unclassified, 6 residential, "
+                              "7 living street, 8 service."},
+                             {"one_way", Col::Type::INT64, "", "1 for a one-way street."}});
+    const auto& shape = g->shape_points();
+    for (std::uint32_t e = 0; e < g->edge_count(); ++e) {
+      const StreetEdge& edge = g->edges()[e];
+      if (edge.reverse != StreetEdge::NO_EDGE && edge.reverse < e) continue;
+      for (std::uint32_t k = edge.shape_begin; k + 1 < edge.shape_end; ++k)
+        streets.append({static_cast<double>(e), shape[k].x_m, shape[k].y_m, shape[k + 1].x_m, shape[k + 1].y_m,
+                        static_cast<double>(edge.road_class), edge.reverse == StreetEdge::NO_EDGE ? 1.0 : 0.0});
+    }
+    out.push_back(std::move(streets));
+  }
+
+  // The shops and how their buttons reach the network.
+  sim::EventTable shops("shops", "One row per shop with an alert button, and its link to the network.",
+                        {{"shop", Col::Type::INT64, "", "Shop index."}, x, y, lat, lon,
+                         {"covered", Col::Type::INT64, "", "1 when the button can reach the platform at all."},
+                         {"spreading_factor", Col::Type::INT64, "", "LoRaWAN spreading factor (0: other network or none)."},
+                         {"hops", Col::Type::INT64, "", "Mesh hops to a gateway (0: other network or unrouted)."}});
+  for (std::uint32_t s = 0; s < shops_.size(); ++s) {
+    auto ll = geo(shops_[s]);
+    shops.append({static_cast<double>(s), shops_[s].x_m, shops_[s].y_m, ll[0], ll[1], network_->covered(s) ? 1.0 : 0.0,
+                  static_cast<double>(network_->spreading_factor(s)), static_cast<double>(network_->hops(s))});
+  }
+  out.push_back(std::move(shops));
+
+  sim::EventTable gateways("gateways", "One row per gateway of the alert network.",
+                           {{"gateway", Col::Type::INT64, "", "Gateway index."}, x, y, lat, lon});
+  for (std::size_t k = 0; k < params_.network.gateways.size(); ++k) {
+    sim::Point p = params_.network.gateways[k];
+    auto ll = geo(p);
+    gateways.append({static_cast<double>(k), p.x_m, p.y_m, ll[0], ll[1]});
+  }
+  out.push_back(std::move(gateways));
+
+  sim::EventTable station("station", "Where the police units wait (on its street when the city has streets).",
+                          {x, y, lat, lon});
+  auto ll = geo(station_.point);
+  station.append({station_.point.x_m, station_.point.y_m, ll[0], ll[1]});
+  out.push_back(std::move(station));
+  return out;
 }
 
 sim::ReplicationResults ShopAlertModel::run(const sim::ReplicationContext& ctx) const {

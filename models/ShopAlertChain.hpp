@@ -2,9 +2,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "models/networks/Network.hpp"
+#include "models/streets/StreetGraph.hpp"
+#include "models/streets/TravelTimes.hpp"
 #include "sim/Distribution.hpp"
 #include "sim/Experiment.hpp"
 #include "sim/Json.hpp"
@@ -17,6 +21,12 @@ namespace citytwin::models {
 /// Registers the chain's components: `shops`, `alert_network`, `detection`, `platform` and `police`.
 void register_shop_alerts(sim::Registry& registry);
 
+/// Where something is: a point, and where it lies on the streets when the city has them.
+struct Place {
+  sim::Point point;
+  StreetLocation street;  ///< `street.edge` is StreetEdge::NO_EDGE without streets
+};
+
 /// The chain's constant parameters, read once per variant and shared by its replications (SI units).
 struct ShopAlertParams {
   // Run settings.
@@ -24,7 +34,7 @@ struct ShopAlertParams {
   sim::Time duration, warmup, record_interval;
   // Shops and their buttons.
   std::uint32_t shop_count = 0;
-  sim::Point area;                            ///< shops lie uniformly in [0, x] x [0, y]
+  sim::Point area;                            ///< without streets, shops lie uniformly in [0, x] x [0, y]
   double aggression_rate_per_s = 0.0;         ///< per shop, averaged over the week
   std::vector<double> hourly_profile;         ///< 24 relative weights (hour 0 = 00:00-01:00)
   std::vector<double> weekly_profile;         ///< 7 relative weights (day 0 = Monday)
@@ -34,8 +44,10 @@ struct ShopAlertParams {
   double extra_presses_mean = 0.0;            ///< mean number of repeated presses (Poisson)
   sim::Distribution repeat_interval;          ///< between repeated presses
   // The network that carries a press to the platform.
-  sim::Distribution network_delay;
-  double loss_probability = 0.0;
+  NetworkParams network;
+  // The streets, when the scenario has a `streets` section: shops and incidents lie along them and the
+  // police drive them. Without, travel is straight-line distance x circuity at `speed_m_per_s`.
+  std::shared_ptr<const StreetGraph> streets;
   // Detection.
   sim::Time merge_window;
   // The platform.
@@ -56,16 +68,21 @@ struct ShopAlertParams {
   double background_incident_rate_per_s = 0.0;
   sim::Distribution background_on_site;
 
-  /// Reads a variant's resolved scenario; throws ScenarioError on a bad combination.
-  static ShopAlertParams from_scenario(const sim::Json& scenario);
+  /// Reads a variant's resolved scenario; files it names (a map) are read from `directory`. Throws
+  /// ScenarioError on a bad combination or an unreadable map.
+  static ShopAlertParams from_scenario(const sim::Json& scenario, const std::string& directory = ".");
 };
 
-/// The shop-alert chain as a model: shops placed once per seed, replications run independently.
+/// The shop-alert chain as a model: shops and the network's links set once per seed, replications run
+/// independently.
 class ShopAlertModel : public sim::Model {
  public:
   explicit ShopAlertModel(ShopAlertParams params);
+  ~ShopAlertModel() override;
 
   sim::ReplicationResults run(const sim::ReplicationContext& ctx) const override;
+  /// "streets" (one row per street segment), "shops" (with their network link), "gateways", "station".
+  std::vector<sim::EventTable> layout() const override;
   /// Runs a replication and writes a line per event of the first `max_lines` events to `trace`
   /// (simulated time in seconds, what happened): the golden trace of a scenario.
   sim::ReplicationResults run_traced(const sim::ReplicationContext& ctx, std::vector<std::string>& trace,
@@ -74,10 +91,21 @@ class ShopAlertModel : public sim::Model {
   const ShopAlertParams& params() const { return params_; }
   /// Shop positions in metres, the same for every replication of a seed.
   const std::vector<sim::Point>& shops() const { return shops_; }
+  /// Shops where they lie on the streets (points only, without streets).
+  const std::vector<Place>& shop_places() const { return shop_places_; }
+  const Place& station() const { return station_; }
+  /// The alert buttons' network (links and spreading factors of this seed).
+  const Network& network() const { return *network_; }
+  /// Routing on the streets, or nullptr without streets.
+  const StreetRouter* router() const { return router_.get(); }
 
  private:
   ShopAlertParams params_;
   std::vector<sim::Point> shops_;
+  std::vector<Place> shop_places_;
+  Place station_;
+  std::unique_ptr<const Network> network_;
+  std::unique_ptr<const StreetRouter> router_;
 };
 
 }  // namespace citytwin::models

@@ -335,6 +335,11 @@ void write_variants(hid_t file, const std::vector<sim::VariantResults>& variants
     write_string_attribute(variant_group.get(), "option", variant.option, path);
     write_string_attribute(variant_group.get(), "sweep_point", variant.sweep_point, path);
     write_string_attribute(variant_group.get(), "label", variant.label, path);
+    if (!variant.layout.empty()) {
+      const std::string layout_path = join(path, "layout");
+      const Hdf5Handle layout = create_group(variant_group.get(), "layout", layout_path);
+      for (const sim::EventTable& table : variant.layout) write_event_table(layout.get(), table, layout_path);
+    }
 
     std::uint32_t largest = 0;
     for (const sim::ReplicationResults& rep : variant.replications) largest = std::max(largest, rep.replication);

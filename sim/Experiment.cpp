@@ -233,6 +233,7 @@ RunResults run_experiment(const Scenario& scenario, const ModelFactory& factory,
     vr.option = variants[v].option;
     vr.sweep_point = variants[v].sweep_point;
     vr.label = variants[v].label;
+    vr.layout = models[v]->layout();
     for (std::size_t k = 0; k < replications; ++k) {
       std::size_t t = v * replications + k;
       if (ran[t]) vr.replications.push_back(std::move(slots[t]));

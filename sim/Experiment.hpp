@@ -33,6 +33,9 @@ class Model {
   /// Runs one replication and returns what it recorded. Must depend only on the model and `ctx.seed`,
   /// `ctx.replication`.
   virtual ReplicationResults run(const ReplicationContext& ctx) const = 0;
+  /// Tables that describe the variant's city, the same for every replication (street segments, devices,
+  /// gateways), for maps. None by default.
+  virtual std::vector<EventTable> layout() const { return {}; }
 };
 
 /// Builds a model from a variant's resolved parameters; throws ScenarioError for a bad combination.

@@ -91,6 +91,7 @@ struct VariantResults {
   std::string option;                       ///< option name ("base" when the scenario has none)
   std::string sweep_point;                  ///< "platform.operators=2, police.units=3" or ""
   std::string label;                        ///< option and sweep point together, unique in the run
+  std::vector<EventTable> layout;           ///< the model's description of its city (Model::layout)
   std::vector<ReplicationResults> replications;  ///< ordered by replication index
   std::vector<KpiSummary> summary;          ///< one per KPI, in the order the model emits them
 };

@@ -1238,6 +1238,8 @@ Scenario Scenario::load_string(std::string_view yaml, const std::string& file_na
   s.file_ = file_name;
   s.resolved_ = loader.resolve();
   s.variants_ = loader.take_variants();
+  std::string directory = std::filesystem::path(file_name).parent_path().string();
+  for (Variant& v : s.variants_) v.directory = directory.empty() ? "." : directory;
   return s;
 }
 

@@ -26,6 +26,7 @@ struct Variant {
   std::string label;         ///< option and sweep point together ("2 operators | platform.call_duration=3min")
   Json params;               ///< the whole scenario for this variant: defaults filled, option and sweep
                              ///< values applied, `options` and `sweep` removed
+  std::string directory;     ///< the scenario file's directory: files it names (maps) are read from there
 };
 
 /// A validated scenario.
