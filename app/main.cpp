@@ -3,7 +3,9 @@
 // Exit codes: 0 success; 1 internal error; 2 bad input (command line, scenario); 130 interrupted.
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -20,6 +22,7 @@
 #include "app/Progress.hpp"
 #include "app/Report.hpp"
 #include "models/City.hpp"
+#include "models/streets/StreetGraph.hpp"
 #include "outputs/Hdf5Writer.hpp"
 #include "sim/Experiment.hpp"
 #include "sim/Registry.hpp"
@@ -56,6 +59,7 @@ const char* USAGE =
     "  compare SCENARIO    run every option and print a side-by-side KPI table with 95% intervals\n"
     "  validate SCENARIO   check a scenario file and print what it would run\n"
     "  list-models         list the model components and their parameters\n"
+    "  map FILE            read an OpenStreetMap extract as a street graph and describe it\n"
     "  schema              print the JSON Schema that scenario files are checked against\n"
     "\n"
     "Options: --help (also after a command), --version\n"
@@ -220,6 +224,60 @@ int list_models(int argc, char** argv) {
   return EXIT_OK;
 }
 
+int map(int argc, char** argv) {
+  cxxopts::Options o("citytwin map", "Reads an OpenStreetMap extract (.osm, .osm.bz2, .osm.pbf) as the street graph "
+                                     "a scenario would get, and describes it: what was kept and dropped, the "
+                                     "local frame, and where given points fall in it.");
+  o.add_options()
+      ("file", "map file", cxxopts::value<std::string>())
+      ("at", "a point as LAT,LON in degrees, printed as [x, y] metres in the local frame (repeatable)",
+       cxxopts::value<std::vector<std::string>>())
+      ("h,help", "show this help");
+  o.parse_positional({"file"});
+  o.positional_help("FILE");
+  auto args = parse(o, argc, argv);
+  if (args.count("help")) {
+    std::cout << o.help() << "\nExit codes: 0 read, 2 unreadable map or bad point, 1 internal error\n";
+    return EXIT_OK;
+  }
+  if (!args.count("file")) throw UsageError("'map' needs a map file");
+  models::StreetGraph g = models::StreetGraph::from_osm(args["file"].as<std::string>());
+  const models::StreetReport& r = g.report();
+  std::printf("%s: %zu ways read, %zu drivable; %zu way nodes missing from the file\n", r.source.c_str(),
+              r.ways_read, r.drivable_ways, r.missing_nodes);
+  std::printf("street graph: %zu intersections, %zu street edges; dropped outside the largest strongly "
+              "connected component: %zu intersections, %zu edges\n",
+              g.vertex_count(), g.edge_count(), r.dropped_vertices, r.dropped_edges);
+  // Length per class, a two-way street counted once.
+  std::array<double, models::ROAD_CLASS_COUNT> length_m{};
+  for (std::uint32_t e = 0; e < g.edge_count(); ++e) {
+    const models::StreetEdge& edge = g.edges()[e];
+    if (edge.reverse == models::StreetEdge::NO_EDGE || e < edge.reverse)
+      length_m[static_cast<std::size_t>(edge.road_class)] += edge.length_m;
+  }
+  std::printf("streets by class (km):");
+  for (std::size_t c = 0; c < length_m.size(); ++c)
+    if (length_m[c] > 0)
+      std::printf(" %s %.2f", std::string(models::road_class_name(static_cast<models::RoadClass>(c))).c_str(),
+                  length_m[c] / 1000.0);
+  auto [lo, hi] = g.bounds();
+  std::printf("\nlocal frame: origin %.7f, %.7f (lat, lon; the south-west corner), x east, y north; the streets "
+              "span %.0f m x %.0f m\n",
+              g.frame().origin_lat_deg(), g.frame().origin_lon_deg(), hi.x_m - lo.x_m, hi.y_m - lo.y_m);
+  for (const std::string& w : r.warnings) std::printf("warning: %s\n", w.c_str());
+  if (args.count("at"))
+    for (const std::string& at : args["at"].as<std::vector<std::string>>()) {
+      double lat = 0, lon = 0;
+      char extra = 0;
+      if (std::sscanf(at.c_str(), "%lf,%lf%c", &lat, &lon, &extra) != 2 || std::fabs(lat) > 90 || std::fabs(lon) > 180)
+        throw UsageError("--at " + at + ": expected LAT,LON in degrees, e.g. --at 21.8690,-102.2730");
+      sim::Point p = g.frame().to_local(lat, lon);
+      models::StreetLocation s = g.snap(p);
+      std::printf("%s -> [%.0fm, %.0fm]; nearest street %.0f m away\n", at.c_str(), p.x_m, p.y_m, s.distance_m);
+    }
+  return EXIT_OK;
+}
+
 int schema(int argc, char** argv) {
   cxxopts::Options o("citytwin schema", "Prints the JSON Schema (draft 7) that scenario files are checked against.");
   o.add_options()("h,help", "show this help");
@@ -254,7 +312,8 @@ int dispatch(int argc, char** argv) {
   if (command == "validate") return validate(sub_argc, sub_argv);
   if (command == "list-models") return list_models(sub_argc, sub_argv);
   if (command == "schema") return schema(sub_argc, sub_argv);
-  throw UsageError("unknown command '" + command + "'; commands are run, compare, validate, list-models, schema");
+  if (command == "map") return map(sub_argc, sub_argv);
+  throw UsageError("unknown command '" + command + "'; commands are run, compare, validate, list-models, map, schema");
 }
 
 }  // namespace

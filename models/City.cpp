@@ -17,6 +17,7 @@ std::unique_ptr<const sim::Model> build_model(const sim::Variant& variant) {
   try {
     return std::make_unique<ShopAlertModel>(ShopAlertParams::from_scenario(variant.params, variant.directory));
   } catch (const sim::ScenarioError& e) {
+    if (variant.option == "base" && variant.sweep_point.empty()) throw;
     throw sim::ScenarioError("option '" + variant.label + "': " + e.what());
   }
 }

@@ -128,9 +128,14 @@ ShopAlertParams ShopAlertParams::from_scenario(const Json& scenario, const std::
       throw sim::ScenarioError("at 'shops': a profile needs at least one weight above zero");
 
   p.network = NetworkParams::from_section(sim::Params(scenario.at("alert_network"), "alert_network"));
-  if (scenario.contains("streets"))
-    p.streets = std::make_shared<const StreetGraph>(street_graph_from(sim::Params(scenario.at("streets"), "streets"),
-                                                                      directory));
+  if (scenario.contains("streets")) {
+    try {
+      p.streets = std::make_shared<const StreetGraph>(
+          street_graph_from(sim::Params(scenario.at("streets"), "streets"), directory));
+    } catch (const sim::ScenarioError& e) {
+      throw sim::ScenarioError(std::string("at 'streets': ") + e.what());
+    }
+  }
 
   p.merge_window = sim::Params(scenario.at("detection"), "detection").duration("merge_window");
 
@@ -363,9 +368,13 @@ class ShopAlertRun {
   void press_outcome(const MessageOutcome& m) {
     const PressInFlight& in = presses_[m.tag];
     if (!m.ok) {
+      note("press at shop ", m.device, " lost (", loss_cause_name(m.cause), ")");
       if (counted(m.created)) ++readings_lost_;
       return;
     }
+    if (m.gateway >= 0)
+      note("press at shop ", m.device, " reached gateway ", m.gateway, " (SF", int{m.spreading_factor}, ", attempt ",
+           int{m.attempts}, ")");
     if (in.aggression >= 0 && aggression_heard_[static_cast<std::size_t>(in.aggression)] == 0)
       aggression_heard_[static_cast<std::size_t>(in.aggression)] = 1;
     reading_arrives(in.reading, in.cause);

@@ -54,15 +54,15 @@ Network::Network(NetworkParams params, std::vector<sim::Point> devices, std::uin
         double best = -std::numeric_limits<double>::infinity();
         for (std::size_t g = 0; g < g_count; ++g) {
           const double shadowing = pl.shadowing_sigma_db > 0.0 ? rng.normal(0.0, pl.shadowing_sigma_db) : 0.0;
-          const double rx = params_.tx_power_dbm + params_.antenna_gain_db -
+          const double rx = params_.tx_power_dbm + params_.antenna_gain_db - params_.penetration_loss_db -
                             pl.mean_db(distance_m(devices_[d], params_.gateways[g])) - shadowing;
           rx_dbm_[d * g_count + g] = static_cast<float>(rx);
           best = std::max(best, rx);
         }
         int sf = params_.fixed_spreading_factor;
         if (sf == 0) {
-          sf = 12;
-          for (int s = 7; s <= 12; ++s)
+          sf = params_.max_spreading_factor;
+          for (int s = 7; s <= params_.max_spreading_factor; ++s)
             if (best >= lora_sensitivity_dbm(s, params_.bandwidth_hz) + params_.link_margin_db) {
               sf = s;
               break;

@@ -114,11 +114,13 @@ struct NetworkParams {
   PathLoss path_loss;
   double tx_power_dbm = 14.0;
   double antenna_gain_db = 0.0;       ///< gateway antenna gain plus device antenna gain, minus cable loss
+  double penetration_loss_db = 0.0;   ///< LoRaWAN: building penetration loss of indoor devices
   double bandwidth_hz = 125e3;
   std::uint32_t channels = 8;
   std::uint32_t payload_bytes = 20;   ///< PHY payload (13 bytes of LoRaWAN overhead + application data)
   int coding_rate = 1;
   int fixed_spreading_factor = 0;     ///< 7-12 to force one; 0 chooses the lowest that closes the link
+  int max_spreading_factor = 12;      ///< highest allowed (US915 uplinks at 125 kHz: 10, for the 400 ms dwell time)
   double link_margin_db = 5.0;        ///< required above sensitivity when choosing a spreading factor
   double duty_cycle = 0.01;           ///< fraction of time a device may transmit (EU868 sub-band: 1%)
   double capture_threshold_db = 6.0;  ///< a reception survives an overlap this much stronger than the other

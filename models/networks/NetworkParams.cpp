@@ -89,6 +89,12 @@ std::vector<sim::ParamSpec> NetworkParams::specs() {
       param("spreading_factor", ParamType::INTEGER, "", 0,
             "Force one spreading factor (7-12); 0 gives each device the lowest that closes its link.")
           .between(0, 12),
+      param("max_spreading_factor", ParamType::INTEGER, "", 12,
+            "Highest spreading factor allowed: 12 in EU868; 10 for US915 uplinks (400 ms dwell time).")
+          .between(7, 12),
+      param("penetration_loss_db", ParamType::NUMBER, "dB", 0.0,
+            "LoRaWAN: building penetration loss of indoor devices (typically 10-20 dB).")
+          .between(0, 60),
       param("link_margin_db", ParamType::NUMBER, "dB", 5.0,
             "Margin above sensitivity required when choosing a spreading factor.")
           .between(-30, 60),
@@ -191,6 +197,8 @@ NetworkParams NetworkParams::from_section(const sim::Params& section) {
   p.coding_rate = static_cast<int>(at("coding_rate").integer("coding_rate"));
   p.fixed_spreading_factor = static_cast<int>(at("spreading_factor").integer("spreading_factor"));
   p.link_margin_db = at("link_margin_db").number("link_margin_db");
+  p.max_spreading_factor = static_cast<int>(at("max_spreading_factor").integer("max_spreading_factor"));
+  p.penetration_loss_db = at("penetration_loss_db").number("penetration_loss_db");
   p.duty_cycle = at("duty_cycle").number("duty_cycle");
   p.capture_threshold_db = at("capture_threshold_db").number("capture_threshold_db");
   p.demodulators = static_cast<std::uint32_t>(at("demodulators").integer("demodulators"));
@@ -210,6 +218,9 @@ NetworkParams NetworkParams::from_section(const sim::Params& section) {
     refuse("gateways", "kind '" + k + "' needs at least one " +
                            (p.kind == NetworkKind::MESH ? "border router" : "gateway") +
                            "; set 'gateways' to a list of points, e.g. gateways: [[1km, 2km], [3.5km, 0.8km]]");
+  if (p.fixed_spreading_factor > p.max_spreading_factor)
+    refuse("spreading_factor", "got " + std::to_string(p.fixed_spreading_factor) + ", above max_spreading_factor " +
+                                   std::to_string(p.max_spreading_factor) + "; lower it or raise max_spreading_factor");
   if (p.fixed_spreading_factor != 0 && (p.fixed_spreading_factor < 7 || p.fixed_spreading_factor > 12))
     refuse("spreading_factor", "got " + std::to_string(p.fixed_spreading_factor) +
                                    "; use 7-12 to force one, or 0 to choose per device");

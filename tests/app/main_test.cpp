@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 namespace {
@@ -52,7 +53,7 @@ TEST_CASE("--version and --help succeed and say what the program does") {
   CHECK(h.code == 0);
   CHECK(h.out.find("compare SCENARIO") != std::string::npos);
   CHECK(h.out.find("Exit codes") != std::string::npos);
-  for (const char* sub : {"run", "compare", "validate", "list-models", "schema"}) {
+  for (const char* sub : {"run", "compare", "validate", "list-models", "map", "schema"}) {
     CAPTURE(sub);
     Outcome o = citytwin(std::string(sub) + " --help");
     CHECK(o.code == 0);
@@ -106,10 +107,42 @@ TEST_CASE("a missing scenario file is bad input, exit code 2") {
   CHECK(o.out.find("/nonexistent/x.yaml") != std::string::npos);
 }
 
+TEST_CASE("a truncated map is bad input: the message names the map and the fix, exit code 2") {
+  for (const char* map : {"aguascalientes.osm.pbf", "aguascalientes.osm.bz2"}) {
+    CAPTURE(map);
+    std::ifstream in(std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/maps/" + map, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    REQUIRE(bytes.size() > 1000);
+    fs::path cut = write(std::string("cut-") + map, bytes.substr(0, bytes.size() / 2));
+    fs::path scenario = write("cut-map.yaml", "duration: 1d\nstreets: {source: osm, file: " + cut.filename().string() +
+                                                  "}\nshops: {}\nalert_network: {}\ndetection: {}\nplatform: {}\npolice: {}\n");
+    Outcome o = citytwin("validate " + scenario.string());
+    CHECK(o.code == 2);
+    CHECK(o.out.find("at 'streets'") != std::string::npos);
+    CHECK(o.out.find(cut.filename().string()) != std::string::npos);
+    CHECK(o.out.find("truncated or corrupted") != std::string::npos);
+  }
+}
+
+TEST_CASE("map describes a street graph and places a point in its local frame") {
+  std::string file = std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/maps/aguascalientes.osm.pbf";
+  Outcome o = citytwin("map " + file + " --at 21.8690,-102.2730");
+  CHECK(o.code == 0);
+  CHECK(o.out.find("830 intersections, 1678 street edges") != std::string::npos);
+  CHECK(o.out.find("83 intersections, 97 edges") != std::string::npos);
+  CHECK(o.out.find("-> [1000m, 974m]") != std::string::npos);
+  Outcome bad = citytwin("map " + file + " --at 91,0");
+  CHECK(bad.code == 2);
+  CHECK(bad.out.find("LAT,LON") != std::string::npos);
+}
+
 TEST_CASE("list-models shows every component with units and defaults") {
   Outcome o = citytwin("list-models");
   CHECK(o.code == 0);
-  for (const char* c : {"shops:", "alert_network:", "detection:", "platform:", "police:"}) CHECK(o.out.find(c) != std::string::npos);
+  for (const char* c : {"streets:", "shops:", "alert_network:", "detection:", "platform:", "police:"})
+    CHECK(o.out.find(c) != std::string::npos);
+  CHECK(o.out.find("speed_residential") != std::string::npos);
+  CHECK(o.out.find("okumura_hata") != std::string::npos);
   CHECK(o.out.find("default \"20min\"") != std::string::npos);
 }
 

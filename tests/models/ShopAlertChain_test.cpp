@@ -118,8 +118,12 @@ TEST_CASE("Little's law holds on the alert queue: L = λ W in every replication"
   }
 }
 
-TEST_CASE("results are bit-identical whatever the thread count") {
-  std::string path = std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/roanne-shop-alerts.yaml";
+TEST_CASE("results are bit-identical whatever the thread count, on streets and over LoRaWAN too") {
+  const char* name = "roanne-shop-alerts.yaml";
+  SUBCASE("straight lines, generic network") {}
+  SUBCASE("Aguascalientes streets, LoRaWAN") { name = "aguascalientes-shop-alerts.yaml"; }
+  CAPTURE(name);
+  std::string path = std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/" + name;
   sim::Scenario s = sim::Scenario::load_file(path, registry(), {"duration=30d", "warmup=1d", "replications=3"});
   sim::ExperimentSettings one, two;
   one.threads = 1;
@@ -135,6 +139,7 @@ TEST_CASE("results are bit-identical whatever the thread count") {
       REQUIRE(ra.kpis.size() == rb.kpis.size());
       for (std::size_t i = 0; i < ra.kpis.size(); ++i)
         CHECK(std::memcmp(&ra.kpis[i].value, &rb.kpis[i].value, sizeof(double)) == 0);
+      REQUIRE(ra.tables.size() == rb.tables.size());
       for (std::size_t t = 0; t < ra.tables.size(); ++t)
         for (std::size_t c = 0; c < ra.tables[t].columns().size(); ++c) {
           const auto& ca = ra.tables[t].column(c);
@@ -158,12 +163,17 @@ TEST_CASE("replication k is the same run whether 1 or 5 replications are run") {
   for (std::size_t i = 0; i < a.kpis.size(); ++i) CHECK(std::memcmp(&a.kpis[i].value, &b.kpis[i].value, sizeof(double)) == 0);
 }
 
-TEST_CASE("the bundled scenario's first events match the golden trace") {
+TEST_CASE("the bundled scenarios' first events match their golden traces") {
   // Regenerate after an intended change of the model with CITYTWIN_UPDATE_GOLDEN=1.
-  std::string path = std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/roanne-shop-alerts.yaml";
-  std::string golden = std::string(CITYTWIN_SOURCE_DIR) + "/tests/models/golden/roanne-shop-alerts.trace";
+  std::string name = "roanne-shop-alerts";
+  SUBCASE("Roanne") {}
+  SUBCASE("Aguascalientes") { name = "aguascalientes-shop-alerts"; }
+  CAPTURE(name);
+  std::string path = std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/" + name + ".yaml";
+  std::string golden = std::string(CITYTWIN_SOURCE_DIR) + "/tests/models/golden/" + name + ".trace";
   sim::Scenario s = sim::Scenario::load_file(path, registry());
-  auto model = std::make_unique<models::ShopAlertModel>(models::ShopAlertParams::from_scenario(s.variants()[0].params));
+  auto model = std::make_unique<models::ShopAlertModel>(
+      models::ShopAlertParams::from_scenario(s.variants()[0].params, s.variants()[0].directory));
   std::vector<std::string> trace;
   sim::ReplicationContext ctx;
   ctx.seed = s.seed();
@@ -208,5 +218,111 @@ detection: {}
     FAIL("expected an error");
   } catch (const sim::ScenarioError& e) {
     CHECK(std::string(e.what()).find("needs the 'alert_network' section") != std::string::npos);
+  }
+}
+
+// A grid town where the only police unit is always back at the station before the next alert.
+static const char* const GRID_SCENARIO = R"(
+name: grid
+seed: 5
+replications: 2
+duration: 60d
+warmup: 0s
+streets: {source: grid, columns: 12, rows: 10, block: 180m, arterial_every: 4, one_way_fraction: 0.3}
+shops:
+  count: 40
+  aggression_rate: 0.5/week
+  false_alarm_rate: 0/year
+  press_probability: 1
+  extra_presses_mean: 0
+alert_network: {delay: 0s, loss_probability: 0}
+platform: {operators: 3, confirm_probability: 1, background_call_rate: 0/h, abandon_after: 0s}
+detection: {}
+police: {units: 1, station: [1km, 0.9km], turnout: 1min, on_site: 5min, background_incident_rate: 0/h}
+)";
+
+TEST_CASE("on streets the police take the fastest route: arrival = dispatch + turnout + street travel time") {
+  sim::Scenario s = sim::Scenario::load_string(GRID_SCENARIO, "grid.yaml", registry());
+  models::ShopAlertModel model(models::ShopAlertParams::from_scenario(s.variants()[0].params, "."));
+  REQUIRE(model.router() != nullptr);
+  models::TravelTimes travel(*model.router());
+  sim::ReplicationContext ctx;
+  ctx.seed = s.seed();
+  sim::ReplicationResults r = model.run(ctx);
+  const sim::EventTable& alerts = r.tables.at(0);
+  REQUIRE(alerts.name() == "alerts");
+  const auto& shop = alerts.column(alerts.column_index("shop"));
+  const auto& dispatched = alerts.column(alerts.column_index("callback_end_s"));
+  const auto& arrival = alerts.column(alerts.column_index("police_arrival_s"));
+  std::size_t checked = 0;
+  double previous_arrival = -1e9;
+  for (std::size_t i = 0; i < alerts.rows(); ++i) {
+    if (std::isnan(arrival[i])) continue;
+    // Only when the unit has surely finished the previous job and driven back (under an hour here).
+    if (dispatched[i] > previous_arrival + 3600.0) {
+      const models::Place& place = model.shop_places()[static_cast<std::size_t>(shop[i])];
+      double expected = 60.0 + travel.between(model.station().street, place.street);
+      CAPTURE(i);
+      CHECK(arrival[i] - dispatched[i] == doctest::Approx(expected).epsilon(1e-6));
+      ++checked;
+    }
+    previous_arrival = arrival[i];
+  }
+  CHECK(checked > 10);
+  // And the travel differs from the straight line: the streets are a grid, some of it one-way.
+  double straight = 0.0, street = 0.0;
+  for (const models::Place& p : model.shop_places()) {
+    street += travel.between(model.station().street, p.street);
+    straight += std::hypot(p.point.x_m - model.station().point.x_m, p.point.y_m - model.station().point.y_m) /
+                (30.0 / 3.6);
+  }
+  CHECK(street > 1.1 * straight);
+}
+
+TEST_CASE("a button out of LoRaWAN range never reaches the platform, and a second gateway brings buttons in") {
+  std::string path = std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/aguascalientes-shop-alerts.yaml";
+  sim::Scenario s = sim::Scenario::load_file(path, registry(), {"duration=120d", "warmup=0s", "replications=4"});
+  sim::RunResults r = sim::run_experiment(s, models::build_model, {});
+  REQUIRE(r.variants.size() == 4);
+  // Every press of an uncovered button is lost for want of coverage, and only those are.
+  auto uncovered_checks = [](const sim::VariantResults& v) {
+    const sim::EventTable* shops = nullptr;
+    for (const auto& t : v.layout)
+      if (t.name() == "shops") shops = &t;
+    REQUIRE(shops != nullptr);
+    const auto& covered = shops->column(shops->column_index("covered"));
+    std::size_t uncovered = 0;
+    for (double c : covered) uncovered += c == 0.0;
+    for (const auto& rep : v.replications)
+      for (const auto& t : rep.tables) {
+        if (t.name() != "messages") continue;
+        const auto& device = t.column(t.column_index("device"));
+        const auto& cause = t.column(t.column_index("cause"));
+        for (std::size_t i = 0; i < t.rows(); ++i) {
+          bool in_range = covered[static_cast<std::size_t>(device[i])] == 1.0;
+          CHECK((cause[i] == static_cast<double>(models::LossCause::NO_COVERAGE)) == !in_range);
+        }
+      }
+    return uncovered;
+  };
+  std::size_t one = uncovered_checks(r.variants[0]), two = uncovered_checks(r.variants[2]);
+  CHECK(one > 0);
+  CHECK(two < one);
+  // Fewer aggressions go unheard with two gateways; more units arrive sooner; the second gateway costs.
+  CHECK(kpi(r.variants[2], "aggressions_unheard") < kpi(r.variants[0], "aggressions_unheard"));
+  CHECK(kpi(r.variants[2], "alert_network_delivery_ratio") > kpi(r.variants[0], "alert_network_delivery_ratio"));
+  CHECK(kpi(r.variants[1], "police_arrival_time_mean_s") < kpi(r.variants[0], "police_arrival_time_mean_s"));
+  CHECK(kpi(r.variants[2], "alert_network_capex_eur") == 2 * kpi(r.variants[0], "alert_network_capex_eur"));
+}
+
+TEST_CASE("a missing map is refused before the run, naming the file") {
+  std::string text = std::string(GRID_SCENARIO);
+  text.replace(text.find("{source: grid"), std::string("{source: grid").size(), "{source: osm, file: no-such-map.osm.pbf");
+  sim::Scenario s = sim::Scenario::load_string(text, "maps.yaml", registry());
+  try {
+    models::build_model(s.variants()[0]);
+    FAIL("expected an error");
+  } catch (const sim::ScenarioError& e) {
+    CHECK(std::string(e.what()).find("no-such-map.osm.pbf") != std::string::npos);
   }
 }

@@ -49,6 +49,30 @@ TEST_CASE("each device gets the lowest spreading factor that closes its link wit
   CHECK(!net.covered(static_cast<std::uint32_t>(devices.size() - 1)));
 }
 
+TEST_CASE("a lower highest spreading factor and a building's penetration loss shrink the coverage") {
+  NetworkParams p = lorawan_params();
+  std::vector<sim::Point> devices;
+  for (double d = 20.0; d < 800.0; d += 20.0) devices.push_back({d, 0.0});
+  NetworkParams us915 = p;
+  us915.max_spreading_factor = 10;
+  NetworkParams indoor = p;
+  indoor.penetration_loss_db = 15.0;
+  Network open(p, devices, 1), capped(us915, devices, 1), walls(indoor, devices, 1);
+  std::size_t covered_open = 0, covered_capped = 0, covered_walls = 0;
+  for (std::uint32_t i = 0; i < devices.size(); ++i) {
+    CAPTURE(devices[i].x_m);
+    CHECK(capped.spreading_factor(i) <= 10);
+    CHECK(walls.rx_power_dbm(i, 0) == doctest::Approx(open.rx_power_dbm(i, 0) - 15.0).epsilon(1e-6));
+    // Capped: covered exactly when SF10 sensitivity is reached.
+    CHECK(capped.covered(i) == (open.rx_power_dbm(i, 0) >= lora_sensitivity_dbm(10, 125e3)));
+    covered_open += open.covered(i);
+    covered_capped += capped.covered(i);
+    covered_walls += walls.covered(i);
+  }
+  CHECK(covered_capped < covered_open);
+  CHECK(covered_walls < covered_open);
+}
+
 TEST_CASE("a fixed spreading factor is used by every device in range") {
   NetworkParams p = lorawan_params();
   p.fixed_spreading_factor = 10;

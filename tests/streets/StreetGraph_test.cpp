@@ -358,6 +358,42 @@ TEST_CASE("a point placed on a street snaps back to it") {
   CHECK(g.nearest_vertex({260.0, 130.0}) == 1 * 5 + 3);
 }
 
+TEST_CASE("locations along the streets are uniform in length, a two-way street once, motorways left out") {
+  citytwin::models::StreetOptions options;
+  StreetGraph g = StreetGraph::grid(6, 5, 100.0, options, 3);
+  // Equally spaced fractions: each counted street gets a share of them proportional to its length.
+  const int n = 20000;
+  std::vector<int> hits(g.edge_count(), 0);
+  for (int k = 0; k < n; ++k) {
+    StreetLocation loc = g.location_along((k + 0.5) / n);
+    REQUIRE(loc.edge < g.edge_count());
+    const StreetEdge& e = g.edges()[loc.edge];
+    CHECK(loc.offset_m >= 0.0);
+    CHECK(loc.offset_m <= e.length_m);
+    Point p = g.point_on_edge(loc.edge, loc.offset_m);
+    CHECK(p.x_m == doctest::Approx(loc.point.x_m));
+    CHECK(p.y_m == doctest::Approx(loc.point.y_m));
+    ++hits[loc.edge];
+  }
+  double counted_m = g.total_length_m() / 2.0;  // every street is two-way: each is counted once
+  for (std::uint32_t e = 0; e < g.edge_count(); ++e) {
+    const StreetEdge& edge = g.edges()[e];
+    bool counted = edge.reverse == StreetEdge::NO_EDGE || e < edge.reverse;
+    CAPTURE(e);
+    if (!counted) CHECK(hits[e] == 0);
+    else CHECK(std::abs(hits[e] - n * edge.length_m / counted_m) <= 1.0);
+  }
+}
+
+TEST_CASE("locations along the streets avoid motorways and trunk roads") {
+  TempDir dir;
+  StreetGraph g = StreetGraph::from_osm(dir.write("rules.osm", RULES_OSM));
+  bool has_motorway = false;
+  for (const StreetEdge& e : g.edges()) has_motorway |= e.road_class == RoadClass::MOTORWAY;
+  REQUIRE(has_motorway);
+  for (int k = 0; k < 2000; ++k) CHECK(g.edges()[g.location_along((k + 0.5) / 2000).edge].road_class != RoadClass::MOTORWAY);
+}
+
 TEST_CASE("speeds per class come from the options") {
   citytwin::models::StreetOptions options;
   options.speed_m_per_s[static_cast<std::size_t>(RoadClass::RESIDENTIAL)] = 5.0;
