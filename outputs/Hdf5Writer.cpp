@@ -335,11 +335,6 @@ void write_variants(hid_t file, const std::vector<sim::VariantResults>& variants
     write_string_attribute(variant_group.get(), "option", variant.option, path);
     write_string_attribute(variant_group.get(), "sweep_point", variant.sweep_point, path);
     write_string_attribute(variant_group.get(), "label", variant.label, path);
-    if (!variant.layout.empty()) {
-      const std::string layout_path = join(path, "layout");
-      const Hdf5Handle layout = create_group(variant_group.get(), "layout", layout_path);
-      for (const sim::EventTable& table : variant.layout) write_event_table(layout.get(), table, layout_path);
-    }
 
     std::uint32_t largest = 0;
     for (const sim::ReplicationResults& rep : variant.replications) largest = std::max(largest, rep.replication);
@@ -376,6 +371,21 @@ struct SummaryRecord {
   std::int64_t n;
   double mean, sd, half_width, ci_low, ci_high, min, max;
 };
+
+/// /layout/NNN: each variant's description of its city, when its model gives one.
+void write_layouts(hid_t file, const std::vector<sim::VariantResults>& variants) {
+  bool any = std::any_of(variants.begin(), variants.end(), [](const auto& v) { return !v.layout.empty(); });
+  if (!any) return;
+  const Hdf5Handle group = create_group(file, "layout", "/layout");
+  for (std::size_t v = 0; v < variants.size(); ++v) {
+    if (variants[v].layout.empty()) continue;
+    const std::string name = index_name("", v, variants.size() - 1);
+    const std::string path = join("/layout", name);
+    const Hdf5Handle variant_group = create_group(group.get(), name, path);
+    write_string_attribute(variant_group.get(), "label", variants[v].label, path);
+    for (const sim::EventTable& table : variants[v].layout) write_event_table(variant_group.get(), table, path);
+  }
+}
 
 void write_summary(hid_t file, const std::vector<sim::VariantResults>& variants) {
   const std::string path = "/summary";
@@ -422,6 +432,7 @@ void write_file(const sim::RunResults& results, const std::string& file_name) {
 
   write_meta(file.get(), results);
   write_variants(file.get(), results.variants);
+  write_layouts(file.get(), results.variants);
   write_summary(file.get(), results.variants);
 
   check_status(file.close(), "H5Fclose", file_name);

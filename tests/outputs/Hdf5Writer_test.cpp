@@ -74,6 +74,14 @@ sim::RunResults sample_results() {
     variant.option = v == 0 ? "base" : "callback";
     variant.sweep_point = v == 0 ? "" : "platform.operators=2.5";
     variant.label = v == 0 ? "base" : "callback/platform.operators=2.5 — «opérateurs»";
+    if (v == 1) {
+      sim::EventTable gateways("gateways", "One row per gateway.",
+                               {{"gateway", sim::ColumnSpec::Type::INT64, "", "Gateway index."},
+                                {"x_m", sim::ColumnSpec::Type::FLOAT64, "m", "East."}});
+      gateways.append({0, 1000.0});
+      gateways.append({1, 2100.5});
+      variant.layout.push_back(std::move(gateways));
+    }
     for (std::uint32_t r = 0; r < 3; ++r) {
       sim::ReplicationResults rep;
       rep.replication = r;
@@ -330,6 +338,29 @@ TEST_CASE("an event table is a chunked, shuffled and deflated compound dataset w
   CHECK(read_string_attribute(alerts.get(), "description") == "One row per alert pressed in a shop.");
   CHECK(read_strings_attribute(alerts.get(), "units") == std::vector<std::string>{"", "", "s", "s"});
   CHECK(read_strings_attribute(alerts.get(), "descriptions").at(1) == "Index of the shop.");
+}
+
+TEST_CASE("a variant's layout tables are written once, under /layout with the variant's number") {
+  const Written w;
+  const Hdf5Handle file = open_file(w.file);
+  CHECK(H5Lexists(file.get(), "/layout/001", H5P_DEFAULT) > 0);
+  CHECK(H5Lexists(file.get(), "/layout/000", H5P_DEFAULT) == 0);
+  const Hdf5Handle gateways = open_dataset(file.get(), "/layout/001/gateways");
+  REQUIRE(gateways);
+  CHECK(member_names(gateways.get()) == std::vector<std::string>{"gateway", "x_m"});
+  REQUIRE(rows_of(gateways.get()) == 2);
+  struct Row {
+    std::int64_t gateway;
+    double x_m;
+  };
+  Hdf5Handle row_type(H5Tcreate(H5T_COMPOUND, sizeof(Row)), H5Tclose);
+  H5Tinsert(row_type.get(), "gateway", offsetof(Row, gateway), H5T_NATIVE_INT64);
+  H5Tinsert(row_type.get(), "x_m", offsetof(Row, x_m), H5T_NATIVE_DOUBLE);
+  std::vector<Row> rows(2);
+  REQUIRE(H5Dread(gateways.get(), row_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()) >= 0);
+  CHECK(rows[1].gateway == 1);
+  CHECK(rows[1].x_m == 2100.5);
+  CHECK(read_strings_attribute(gateways.get(), "units") == std::vector<std::string>{"", "m"});
 }
 
 TEST_CASE("an empty event table is a zero-row compound dataset that can still grow") {
