@@ -714,7 +714,7 @@ class ShopAlertRun {
     kpi("alert_rate_per_h", "1/h", "Alerts raised per hour.", observed_h > 0 ? static_cast<double>(raised) / observed_h : NaN);
     network_.append_kpis(out.kpis, "alert_network", (end - p_.warmup).to_seconds());
     out.tables.push_back(network_.message_table());
-    if (!p_.network.gateways.empty()) out.tables.push_back(network_.gateway_table());
+    if (p_.network.uses_gateways()) out.tables.push_back(network_.gateway_table());
     if (core_.rejected() > 0) out.warnings.push_back(std::to_string(core_.rejected()) + " readings rejected");
     return out;
   }
@@ -832,7 +832,7 @@ std::vector<sim::EventTable> ShopAlertModel::layout() const {
 
   sim::EventTable gateways("gateways", "One row per gateway of the alert network.",
                            {{"gateway", Col::Type::INT64, "", "Gateway index."}, x, y, lat, lon});
-  for (std::size_t k = 0; k < params_.network.gateways.size(); ++k) {
+  for (std::size_t k = 0; params_.network.uses_gateways() && k < params_.network.gateways.size(); ++k) {
     sim::Point p = params_.network.gateways[k];
     auto ll = geo(p);
     gateways.append({static_cast<double>(k), p.x_m, p.y_m, ll[0], ll[1]});

@@ -173,12 +173,16 @@ std::uint32_t Network::hops(std::uint32_t device) const {
   return hops_[device];
 }
 
-double Network::capex_eur() const { return static_cast<double>(params_.gateways.size()) * params_.gateway_cost_eur; }
+double Network::capex_eur() const { return gateway_count() * params_.gateway_cost_eur; }
 
 double Network::opex_eur_per_year(double messages_per_year) const {
-  return static_cast<double>(params_.gateways.size()) * params_.gateway_cost_per_year_eur +
+  return gateway_count() * params_.gateway_cost_per_year_eur +
          static_cast<double>(devices_.size()) * params_.cost_per_device_month_eur * 12.0 +
          messages_per_year * params_.cost_per_message_eur;
+}
+
+double Network::gateway_count() const {
+  return params_.uses_gateways() ? static_cast<double>(params_.gateways.size()) : 0.0;
 }
 
 }  // namespace citytwin::models

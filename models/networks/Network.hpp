@@ -136,6 +136,9 @@ struct NetworkParams {
   double hop_loss_probability = 0.0;     ///< per attempt on a hop
   std::uint32_t hop_attempts = 3;        ///< link-layer attempts per hop
 
+  /// Whether this kind of network has gateways (LoRaWAN, mesh); others ignore `gateways` and their costs.
+  bool uses_gateways() const { return kind == NetworkKind::LORAWAN || kind == NetworkKind::MESH; }
+
   /// The parameters every network section declares (for the registry and `list-models`).
   static std::vector<sim::ParamSpec> specs();
   /// Reads a network section; a key it leaves out takes its default from specs(). Throws sim::ScenarioError
@@ -167,6 +170,7 @@ class Network {
 
  private:
   friend class NetworkRun;
+  double gateway_count() const;  // gateways that count: none for kinds without
   NetworkParams params_;
   std::vector<sim::Point> devices_;
   std::vector<std::uint8_t> covered_;

@@ -166,4 +166,9 @@ TEST_CASE("costs add gateways, subscriptions and messages") {
   Network net(p, std::vector<sim::Point>(100), 1);
   CHECK(net.capex_eur() == 3600.0);
   CHECK(net.opex_eur_per_year(1e6) == doctest::Approx(900.0 + 100 * 0.5 * 12 + 1000.0));
+  // A cellular network has no gateways of its own: those listed (for another option) cost nothing.
+  p.kind = NetworkKind::CELLULAR;
+  Network cellular(p, std::vector<sim::Point>(100), 1);
+  CHECK(cellular.capex_eur() == 0.0);
+  CHECK(cellular.opex_eur_per_year(1e6) == doctest::Approx(100 * 0.5 * 12 + 1000.0));
 }
