@@ -3,6 +3,7 @@
 
 #include "models/ShopAlertChain.hpp"
 #include "models/streets/StreetGraph.hpp"
+#include "models/streets/Zones.hpp"
 
 namespace citytwin::models {
 
@@ -10,6 +11,9 @@ void register_models(sim::Registry& registry) {
   registry.add({"streets",
                 "The town's drivable streets: an OpenStreetMap extract, or a synthetic grid or radial town",
                 street_param_specs()});
+  registry.add({"zones", "Zones of the town (GeoJSON polygons) with population and activity weights, where places "
+                         "are drawn",
+                zone_param_specs()});
   register_shop_alerts(registry);
 }
 

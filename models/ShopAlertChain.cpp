@@ -136,6 +136,15 @@ ShopAlertParams ShopAlertParams::from_scenario(const Json& scenario, const std::
       throw sim::ScenarioError(std::string("at 'streets': ") + e.what());
     }
   }
+  if (scenario.contains("zones")) {
+    sim::Params zones(scenario.at("zones"), "zones");
+    try {
+      p.zones = std::make_shared<const Zones>(zones_from(zones, directory, p.streets ? p.streets->frame() : LocalFrame()));
+    } catch (const sim::ScenarioError& e) {
+      throw sim::ScenarioError(std::string("at 'zones.file': ") + e.what());
+    }
+    p.zone_weight = zone_weight_from(zones);
+  }
 
   p.merge_window = sim::Params(scenario.at("detection"), "detection").duration("merge_window");
 
@@ -171,11 +180,16 @@ constexpr std::uint32_t PLATFORM_ENTITY = 0xFFFF0000u;
 constexpr std::uint32_t POLICE_ENTITY = 0xFFFF0001u;
 constexpr std::uint32_t LAYOUT_REPLICATION = 0xFFFFFFFFu;
 
-/// A place drawn uniformly along the streets where people shop and incidents happen or, without streets,
-/// uniformly in the area.
+/// A place drawn by zone weight when there are zones (on the nearest street when there are streets), else
+/// uniformly along the streets where people shop and incidents happen, else uniformly in the area.
 Place random_place(const ShopAlertParams& p, sim::RandomStream& rng) {
   Place place;
-  if (p.streets) {
+  if (p.zones && p.streets) {
+    place.street = p.zones->sample_on_streets(rng, p.zone_weight, *p.streets);
+    place.point = place.street.point;
+  } else if (p.zones) {
+    place.point = p.zones->sample(rng, p.zone_weight);
+  } else if (p.streets) {
     place.street = p.streets->location_along(rng.uniform());
     place.point = place.street.point;
   } else {

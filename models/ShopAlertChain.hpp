@@ -9,6 +9,7 @@
 #include "models/networks/Network.hpp"
 #include "models/streets/StreetGraph.hpp"
 #include "models/streets/TravelTimes.hpp"
+#include "models/streets/Zones.hpp"
 #include "sim/Distribution.hpp"
 #include "sim/Experiment.hpp"
 #include "sim/Json.hpp"
@@ -48,6 +49,10 @@ struct ShopAlertParams {
   // The streets, when the scenario has a `streets` section: shops and incidents lie along them and the
   // police drive them. Without, travel is straight-line distance x circuity at `speed_m_per_s`.
   std::shared_ptr<const StreetGraph> streets;
+  // The zones, when the scenario has a `zones` section: shops and incidents are drawn by their weight
+  // (then placed on the nearest street, if there are streets).
+  std::shared_ptr<const Zones> zones;
+  ZoneWeight zone_weight = ZoneWeight::ACTIVITY;
   // Detection.
   sim::Time merge_window;
   // The platform.

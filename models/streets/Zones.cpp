@@ -241,4 +241,25 @@ StreetLocation Zones::sample_on_streets(sim::RandomStream& rng, ZoneWeight weigh
   return streets.snap(sample(rng, weight));
 }
 
+std::vector<sim::ParamSpec> zone_param_specs() {
+  return {
+      sim::param("file", sim::ParamType::STRING, "", Json(),
+                 "GeoJSON FeatureCollection of (Multi)Polygons with properties name, population and activity, "
+                 "relative to the scenario file; longitude and latitude on an OpenStreetMap map, else metres."),
+      sim::choice("weight", {"activity", "population", "area"}, "activity",
+                  "What draws places (shops, incidents) to a zone: its activity, its population or its area."),
+  };
+}
+
+Zones zones_from(const sim::Params& section, const std::string& base_dir, const LocalFrame& frame) {
+  std::filesystem::path file = section.string("file");
+  if (file.is_relative()) file = std::filesystem::path(base_dir) / file;
+  return Zones::from_geojson(file.lexically_normal().string(), frame);
+}
+
+ZoneWeight zone_weight_from(const sim::Params& section) {
+  std::string w = section.string("weight");
+  return w == "population" ? ZoneWeight::POPULATION : w == "area" ? ZoneWeight::AREA : ZoneWeight::ACTIVITY;
+}
+
 }  // namespace citytwin::models

@@ -8,6 +8,7 @@
 #include "models/streets/StreetGraph.hpp"
 #include "sim/Params.hpp"
 #include "sim/RandomStream.hpp"
+#include "sim/Registry.hpp"
 
 namespace citytwin::models {
 
@@ -49,5 +50,15 @@ class Zones {
  private:
   std::vector<Zone> zones_;
 };
+
+/// The parameters of a scenario's `zones:` section: a GeoJSON `file` and the `weight` to draw places by.
+std::vector<sim::ParamSpec> zone_param_specs();
+
+/// The zones a `zones` section describes: its GeoJSON `file` (relative to `base_dir`, the scenario's
+/// directory), projected with `frame` (the map's). Throws sim::ScenarioError naming the file and key.
+Zones zones_from(const sim::Params& section, const std::string& base_dir, const LocalFrame& frame);
+
+/// The `weight` key of a `zones` section.
+ZoneWeight zone_weight_from(const sim::Params& section);
 
 }  // namespace citytwin::models

@@ -3,8 +3,11 @@
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -325,4 +328,35 @@ TEST_CASE("a missing map is refused before the run, naming the file") {
   } catch (const sim::ScenarioError& e) {
     CHECK(std::string(e.what()).find("no-such-map.osm.pbf") != std::string::npos);
   }
+}
+
+TEST_CASE("with zones, shops are drawn by the zones' activity and placed on the nearest street") {
+  // Two zones in the grid town's metres: the west half nine times as active as the east half.
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("citytwin-zones-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "zones.geojson") << R"({"type": "FeatureCollection", "features": [
+    {"type": "Feature", "properties": {"name": "west", "activity": 9},
+     "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [990, 0], [990, 1620], [0, 1620], [0, 0]]]}},
+    {"type": "Feature", "properties": {"name": "east", "activity": 1},
+     "geometry": {"type": "Polygon", "coordinates": [[[990, 0], [1980, 0], [1980, 1620], [990, 1620], [990, 0]]]}}]})";
+  auto west_share = [&](const std::string& extra) {
+    sim::Scenario s = sim::Scenario::load_string(std::string(GRID_SCENARIO) + extra, (dir / "zones.yaml").string(),
+                                                 registry(), {"shops.count=400"});
+    models::ShopAlertModel model(models::ShopAlertParams::from_scenario(s.variants()[0].params,
+                                                                        s.variants()[0].directory));
+    double west = 0;
+    for (const models::Place& p : model.shop_places()) {
+      REQUIRE(p.street.edge != models::StreetEdge::NO_EDGE);
+      west += p.point.x_m < 990.0 ? 1 : 0;
+    }
+    return west / static_cast<double>(model.shop_places().size());
+  };
+  double uniform = west_share(""), zoned = west_share("zones: {file: zones.geojson}\n");
+  CHECK(uniform == doctest::Approx(0.5).epsilon(0.15));
+  CHECK(zoned == doctest::Approx(0.9).epsilon(0.05));
+  // A zones section without its file is refused by the schema.
+  CHECK_THROWS_WITH_AS(sim::Scenario::load_string(std::string(GRID_SCENARIO) + "zones: {weight: population}\n",
+                                                  "nofile.yaml", registry()),
+                       doctest::Contains("file"), sim::ScenarioError);
+  std::filesystem::remove_all(dir);
 }
