@@ -25,6 +25,8 @@ class Params {
   /// `section` is the JSON object; `path` its dotted key path, for messages ("platform").
   Params(const Json& section, std::string path);
 
+  /// The section's dotted key path ("alert_network"), for messages.
+  const std::string& path() const { return path_; }
   bool has(const std::string& key) const;
   Params section(const std::string& key) const;
   double number(const std::string& key) const;

@@ -147,8 +147,8 @@ class Reader {
   sim::Params default_params_{defaults_, "defaults"};
 };
 
-[[noreturn]] void refuse(const std::string& key, const std::string& what) {
-  throw sim::ScenarioError("at '" + key + "': " + what);
+[[noreturn]] void refuse(const sim::Params& section, const std::string& key, const std::string& what) {
+  throw sim::ScenarioError("at '" + (section.path().empty() ? key : section.path() + "." + key) + "': " + what);
 }
 
 }  // namespace
@@ -163,7 +163,7 @@ NetworkParams NetworkParams::from_section(const sim::Params& section) {
   else if (kind == "cellular") p.kind = NetworkKind::CELLULAR;
   else if (kind == "lorawan") p.kind = NetworkKind::LORAWAN;
   else if (kind == "mesh") p.kind = NetworkKind::MESH;
-  else refuse("kind", "unknown network kind '" + kind + "'; use one of generic, wired, cellular, lorawan, mesh");
+  else refuse(section, "kind", "unknown network kind '" + kind + "'; use one of generic, wired, cellular, lorawan, mesh");
 
   p.delay = at("delay").distribution("delay");
   p.loss_probability = at("loss_probability").number("loss_probability");
@@ -179,7 +179,7 @@ NetworkParams NetworkParams::from_section(const sim::Params& section) {
   const std::string model = at("path_loss").string("path_loss");
   if (model == "log_distance") p.path_loss.model = PathLoss::Model::LOG_DISTANCE;
   else if (model == "okumura_hata") p.path_loss.model = PathLoss::Model::OKUMURA_HATA;
-  else refuse("path_loss", "unknown path-loss model '" + model + "'; use log_distance or okumura_hata");
+  else refuse(section, "path_loss", "unknown path-loss model '" + model + "'; use log_distance or okumura_hata");
   p.path_loss.d0_m = at("reference_distance").distance_m("reference_distance");
   p.path_loss.pl_d0_db = at("reference_loss_db").number("reference_loss_db");
   p.path_loss.exponent = at("path_loss_exponent").number("path_loss_exponent");
@@ -215,36 +215,36 @@ NetworkParams NetworkParams::from_section(const sim::Params& section) {
   // Combinations the schema cannot express.
   const std::string k = std::string(network_kind_name(p.kind));
   if ((p.kind == NetworkKind::LORAWAN || p.kind == NetworkKind::MESH) && p.gateways.empty())
-    refuse("gateways", "kind '" + k + "' needs at least one " +
+    refuse(section, "gateways", "kind '" + k + "' needs at least one " +
                            (p.kind == NetworkKind::MESH ? "border router" : "gateway") +
                            "; set 'gateways' to a list of points, e.g. gateways: [[1km, 2km], [3.5km, 0.8km]]");
   if (p.fixed_spreading_factor > p.max_spreading_factor)
-    refuse("spreading_factor", "got " + std::to_string(p.fixed_spreading_factor) + ", above max_spreading_factor " +
+    refuse(section, "spreading_factor", "got " + std::to_string(p.fixed_spreading_factor) + ", above max_spreading_factor " +
                                    std::to_string(p.max_spreading_factor) + "; lower it or raise max_spreading_factor");
   if (p.fixed_spreading_factor != 0 && (p.fixed_spreading_factor < 7 || p.fixed_spreading_factor > 12))
-    refuse("spreading_factor", "got " + std::to_string(p.fixed_spreading_factor) +
+    refuse(section, "spreading_factor", "got " + std::to_string(p.fixed_spreading_factor) +
                                    "; use 7-12 to force one, or 0 to choose per device");
   if (p.bandwidth_hz != 125e3 && p.bandwidth_hz != 250e3 && p.bandwidth_hz != 500e3)
-    refuse("bandwidth_hz", "got " + std::to_string(p.bandwidth_hz) + "; LoRa uses 125000, 250000 or 500000");
+    refuse(section, "bandwidth_hz", "got " + std::to_string(p.bandwidth_hz) + "; LoRa uses 125000, 250000 or 500000");
   if (!(p.duty_cycle > 0.0 && p.duty_cycle <= 1.0))
-    refuse("duty_cycle", "got " + std::to_string(p.duty_cycle) + "; use a share in (0, 1], e.g. 0.01 for 1%");
+    refuse(section, "duty_cycle", "got " + std::to_string(p.duty_cycle) + "; use a share in (0, 1], e.g. 0.01 for 1%");
   if (!(p.gateway_downlink_duty_cycle > 0.0 && p.gateway_downlink_duty_cycle <= 1.0))
-    refuse("gateway_downlink_duty_cycle",
+    refuse(section, "gateway_downlink_duty_cycle",
            "got " + std::to_string(p.gateway_downlink_duty_cycle) + "; use a share in (0, 1], e.g. 0.1 for 10%");
-  if (p.channels == 0) refuse("channels", "got 0; a LoRaWAN needs at least one channel, e.g. channels: 8");
-  if (p.demodulators == 0) refuse("demodulators", "got 0; a gateway needs at least one, e.g. demodulators: 8");
-  if (p.max_attempts == 0) refuse("max_attempts", "got 0; use at least 1 transmission per message");
-  if (p.hop_attempts == 0) refuse("hop_attempts", "got 0; use at least 1 attempt per hop");
+  if (p.channels == 0) refuse(section, "channels", "got 0; a LoRaWAN needs at least one channel, e.g. channels: 8");
+  if (p.demodulators == 0) refuse(section, "demodulators", "got 0; a gateway needs at least one, e.g. demodulators: 8");
+  if (p.max_attempts == 0) refuse(section, "max_attempts", "got 0; use at least 1 transmission per message");
+  if (p.hop_attempts == 0) refuse(section, "hop_attempts", "got 0; use at least 1 attempt per hop");
   if (p.payload_bytes == 0 || p.payload_bytes > 255)
-    refuse("payload_bytes", "got " + std::to_string(p.payload_bytes) + "; a LoRa PHY payload has 1-255 bytes");
+    refuse(section, "payload_bytes", "got " + std::to_string(p.payload_bytes) + "; a LoRa PHY payload has 1-255 bytes");
   if (p.coding_rate < 1 || p.coding_rate > 4)
-    refuse("coding_rate", "got " + std::to_string(p.coding_rate) + "; use 1 (4/5) to 4 (4/8)");
+    refuse(section, "coding_rate", "got " + std::to_string(p.coding_rate) + "; use 1 (4/5) to 4 (4/8)");
   if (p.path_loss.model == PathLoss::Model::OKUMURA_HATA &&
       (p.path_loss.frequency_mhz < 150.0 || p.path_loss.frequency_mhz > 1500.0))
-    refuse("frequency_mhz", "Okumura-Hata holds for 150-1500 MHz, got " + std::to_string(p.path_loss.frequency_mhz) +
+    refuse(section, "frequency_mhz", "Okumura-Hata holds for 150-1500 MHz, got " + std::to_string(p.path_loss.frequency_mhz) +
                                 "; use path_loss: log_distance for other bands");
   if (p.path_loss.model == PathLoss::Model::LOG_DISTANCE && p.path_loss.d0_m <= 0.0)
-    refuse("reference_distance", "must be above zero, e.g. reference_distance: 40m");
+    refuse(section, "reference_distance", "must be above zero, e.g. reference_distance: 40m");
   return p;
 }
 

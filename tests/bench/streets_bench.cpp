@@ -186,11 +186,29 @@ void usage() {
       "and networkx's bidirectional Dijkstra (/usr/bin/python3, skipped if missing) on samples, and loads an\n"
       "OpenStreetMap extract.\n"
       "\n"
-      "usage: streets_bench [--quick] [--map FILE] [--help]\n"
-      "  --quick     a small town (60 x 60) and 10,000 queries, for smoke runs in CI\n"
-      "  --map FILE  the extract to load (default: scenarios/maps/aguascalientes.osm.pbf)\n"
+      "usage: streets_bench [--quick] [--map FILE] [--memory SIDE] [--help]\n"
+      "  --quick        a small town (60 x 60) and 10,000 queries, for smoke runs in CI\n"
+      "  --map FILE     the extract to load (default: scenarios/maps/aguascalientes.osm.pbf)\n"
+      "  --memory SIDE  only build a SIDE x SIDE town and its hierarchy, answer 1,000 queries and print the\n"
+      "                 peak memory (the main run calls itself so for three sizes, each in its own process)\n"
       "  --help      this text\n"
       "Targets: each part under 30 s on one core; memory linear in the number of streets.");
+}
+
+/// Builds a side x side town and its hierarchy, answers 1,000 queries, and prints one line with the peak
+/// memory of this process.
+int memory_only(std::uint32_t side) {
+  StreetGraph g = StreetGraph::grid(side, side, 100.0, {}, 8, 0.2, 1);
+  StreetRouter router(g);
+  TravelTimes travel(router);
+  citytwin::sim::RandomStream rng(1, 0, 0, "bench_pairs");
+  auto n = static_cast<std::uint32_t>(g.vertex_count());
+  double sum_s = 0;
+  for (int q = 0; q < 1000; ++q) sum_s += travel.between(rng.uniform_int(n), rng.uniform_int(n));
+  std::printf("  %4u x %-4u %7zu intersections: peak RSS %7.1f MiB, %5.0f bytes per intersection (mean query %.0f s)\n",
+              side, side, g.vertex_count(), peak_rss_mib(),
+              peak_rss_mib() * 1024.0 * 1024.0 / static_cast<double>(g.vertex_count()), sum_s / 1000.0);
+  return 0;
 }
 
 }  // namespace
@@ -206,6 +224,8 @@ int main(int argc, char** argv) {
       quick = true;
     } else if (std::strcmp(argv[i], "--map") == 0 && i + 1 < argc) {
       map = argv[++i];
+    } else if (std::strcmp(argv[i], "--memory") == 0 && i + 1 < argc) {
+      return memory_only(static_cast<std::uint32_t>(std::strtoul(argv[++i], nullptr, 10)));
     } else {
       std::fprintf(stderr, "streets_bench: unknown argument '%s'; see --help\n", argv[i]);
       return 2;
@@ -321,6 +341,15 @@ int main(int argc, char** argv) {
 
   std::printf("peak memory: %.1f MiB (%.0f bytes per intersection of the synthetic town)\n", peak_rss_mib(),
               peak_rss_mib() * 1024.0 * 1024.0 / static_cast<double>(g.vertex_count()));
+
+  // 7. Memory against the size of the town, each size in its own process so that its peak is its own.
+  std::printf("memory scaling (graph, hierarchy and 1,000 queries; each in its own process):\n");
+  std::fflush(stdout);
+  for (std::uint32_t s : {side / 4, side / 2, side}) {
+    std::string command = std::filesystem::read_symlink("/proc/self/exe").string() + " --memory " + std::to_string(s);
+    if (std::system(command.c_str()) != 0) std::printf("  %u x %u: the child run failed\n", s, s);
+    std::fflush(stdout);
+  }
   bool ok = build_s < 30 && ch_s < 30 && query_s < 30 && osm_s < 30 && mismatches == 0 &&
             networkx_mismatches == 0;
   std::printf("%s\n", ok ? "all parts under 30 s, CH answers equal Dijkstra's" : "TARGET MISSED");

@@ -61,7 +61,7 @@ TEST_CASE("a LoRaWAN section is read with units converted") {
 
 TEST_CASE("a LoRaWAN or a mesh without gateways is refused with an example") {
   std::string e = error_of(R"({"kind": "lorawan"})");
-  CHECK(e.find("'gateways'") != std::string::npos);
+  CHECK(e.find("at 'network.gateways'") != std::string::npos);
   CHECK(e.find("lorawan") != std::string::npos);
   CHECK(e.find("e.g. gateways: [[") != std::string::npos);
   CHECK(error_of(R"({"kind": "mesh"})").find("border router") != std::string::npos);
