@@ -136,7 +136,8 @@ OsmStreets read_osm_streets(const std::string& path) {
     reader.close();
   } catch (const std::exception& e) {
     throw sim::ScenarioError(path + ": cannot read the map, the file is truncated or corrupted (" + e.what() +
-                             "); download or export the extract again, and check it with 'osmium fileinfo -e'");
+                             "); download or export the extract again, and check it with 'osmium fileinfo -e' "
+                             "(Debian package osmium-tool)");
   }
   return resolve(handler);
 }
