@@ -104,6 +104,9 @@ struct NetworkRun::Impl {
   std::vector<std::uint8_t> tx_state;
   std::vector<std::vector<std::uint32_t>> on_air;     // transmissions per (channel, spreading factor)
   std::vector<std::uint32_t> demodulators_busy;       // per gateway
+  // True while a transmission's end is resolved: other transmissions may end at the same instant and not be
+  // resolved yet, so nothing may start synchronously (it would overlap them).
+  bool resolving = false;
   std::vector<Time> downlink_free;                    // per gateway: its duty cycle allows an ack from here
   double sensitivity_dbm[13] = {};
   double airtime_s[13] = {};                          // of the default payload
@@ -297,7 +300,8 @@ void NetworkRun::begin_next(std::uint32_t device) {
 void NetworkRun::start_when_allowed(std::uint32_t device, Time earliest) {
   Impl::Device& dev = impl_->devices[device];
   const Time t = std::max(earliest, dev.next_free);
-  if (t == sim_->now()) start_transmission(device);
+  // A start at this instant waits, while an end is being resolved, until every end at this instant has run.
+  if (t == sim_->now() && !impl_->resolving) start_transmission(device);
   else sim_->schedule_at(t, [this, device] { start_transmission(device); });
 }
 
@@ -375,6 +379,11 @@ void NetworkRun::start_transmission(std::uint32_t device) {
 
 void NetworkRun::end_transmission(std::uint32_t t) {
   Impl& m = *impl_;
+  struct Resolving {
+    bool& flag;
+    explicit Resolving(bool& f) : flag(f) { flag = true; }
+    ~Resolving() { flag = false; }
+  } resolving(m.resolving);
   const NetworkParams& p = network_->params();
   const Time now = sim_->now();
   const Impl::Tx tx = m.txs[t];

@@ -147,6 +147,28 @@ TEST_CASE("a transmission that starts as another ends does not overlap it") {
   CHECK(h.run.delivered() == 2);
 }
 
+TEST_CASE("a device's next message, started as two transmissions end together, overlaps neither") {
+  // Without a duty cycle, device 0's second message starts the instant its first ends, which is also when
+  // device 1's transmission ends: the first two collide, the third is alone on the air.
+  NetworkParams p = single_channel_lorawan();
+  p.duty_cycle = 1.0;
+  Harness h(p, {{100.0, 0.0}, {100.0, 0.0}});
+  h.sim.schedule_at(Time{}, [&] {
+    h.run.send(0, 1);
+    h.run.send(0, 2);
+    h.run.send(1, 3);
+  });
+  h.sim.run_until(Time::seconds(10));
+  sim::EventTable t = h.table();
+  REQUIRE(t.rows() == 3);
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    const double tag = h.at(t, "tag", r);
+    CAPTURE(tag);
+    CHECK(h.at(t, "ok", r) == (tag == 2 ? 1.0 : 0.0));
+    if (tag != 2) CHECK(h.at(t, "cause", r) == static_cast<double>(LossCause::COLLISION));
+  }
+}
+
 TEST_CASE("a device waits out its duty cycle between transmissions, first in first out") {
   NetworkParams p = single_channel_lorawan();
   p.duty_cycle = 0.01;
