@@ -67,8 +67,9 @@ class CollectHandler : public osmium::handler::Handler {
   std::size_t ways_read_ = 0;
 };
 
-/// Turns the raw collection into ways over the nodes they use: missing nodes skipped and counted,
-/// repeated neighbours merged, ways left with fewer than two nodes dropped.
+/// Turns the raw collection into ways over the nodes they use: a way is cut where a node is missing from
+/// the file (counted), so that a clipped way never jumps across the gap; repeated neighbours are merged and
+/// pieces left with fewer than two nodes dropped.
 OsmStreets resolve(CollectHandler& raw) {
   auto by_id = [](const CollectHandler::RawNode& a, const CollectHandler::RawNode& b) { return a.id < b.id; };
   if (!std::is_sorted(raw.nodes_.begin(), raw.nodes_.end(), by_id))
@@ -81,11 +82,16 @@ OsmStreets resolve(CollectHandler& raw) {
   std::vector<std::uint32_t> used(raw.nodes_.size(), UNUSED);  // raw node index -> index in out.nodes
   for (const CollectHandler::RawWay& rw : raw.ways_) {
     OsmWay way{rw.id, rw.road_class, rw.direction, {}};
+    auto close_piece = [&] {
+      if (way.nodes.size() >= 2) out.ways.push_back(way);
+      way.nodes.clear();
+    };
     for (std::size_t k = rw.refs_begin; k < rw.refs_end; ++k) {
       std::int64_t id = raw.refs_[k];
       auto it = std::lower_bound(raw.nodes_.begin(), raw.nodes_.end(), CollectHandler::RawNode{id, 0, 0}, by_id);
       if (it == raw.nodes_.end() || it->id != id) {
         ++out.missing_nodes;
+        close_piece();
         continue;
       }
       auto raw_index = static_cast<std::size_t>(it - raw.nodes_.begin());
@@ -96,7 +102,7 @@ OsmStreets resolve(CollectHandler& raw) {
       std::uint32_t node = used[raw_index];
       if (way.nodes.empty() || way.nodes.back() != node) way.nodes.push_back(node);
     }
-    if (way.nodes.size() >= 2) out.ways.push_back(std::move(way));
+    close_piece();
   }
   return out;
 }

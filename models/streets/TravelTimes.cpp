@@ -344,11 +344,14 @@ double TravelTimes::between(const StreetLocation& from, const StreetLocation& to
     along(to.edge, 1.0 - fa, fb);
   }
 
-  // Through the network: leave by either end the street may be driven to, arrive by either end.
+  // Through the network: leave by either end the street may be driven to, arrive by either end. A location
+  // at an end of a one-way street is at that vertex, and leaves or is reached from it directly.
   std::vector<std::pair<std::uint32_t, double>> sources = {{a.to, (1.0 - fa) * a.time_s}};
   if (a.reverse != StreetEdge::NO_EDGE) sources.emplace_back(a.from, fa * g.edges()[a.reverse].time_s);
+  else if (fa == 0.0) sources.emplace_back(a.from, 0.0);
   std::vector<std::pair<std::uint32_t, double>> targets = {{b.from, fb * b.time_s}};
   if (b.reverse != StreetEdge::NO_EDGE) targets.emplace_back(b.to, (1.0 - fb) * g.edges()[b.reverse].time_s);
+  else if (fb == 1.0) targets.emplace_back(b.to, 0.0);
   return std::min(direct, query(sources, targets));
 }
 

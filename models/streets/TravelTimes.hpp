@@ -67,9 +67,9 @@ class TravelTimes {
   const std::vector<double>& from_origin(std::uint32_t origin);
   /// Times from every vertex to `destination` (Dijkstra on the reversed graph), cached, valid as above.
   const std::vector<double>& to_destination(std::uint32_t destination);
-  /// For every vertex, the next vertex on its fastest route to `destination` (the destination itself for
-  /// the destination and for vertices that cannot reach it); from the cached reversed tree, valid as long
-  /// as `to_destination(destination)`'s.
+  /// For every vertex, the next vertex on its fastest route to `destination`; the destination maps to
+  /// itself, and so does a vertex that cannot reach it (check `to_destination` before walking). From the
+  /// cached reversed tree, valid as long as `to_destination(destination)`'s.
   const std::vector<std::uint32_t>& successors_toward(std::uint32_t destination);
   /// The fastest route between two vertices, from the cached tree of `from` (empty if unreachable).
   Route route(std::uint32_t from, std::uint32_t to);

@@ -146,6 +146,7 @@ const char* RULES_OSM = R"(<?xml version="1.0" encoding="UTF-8"?>
   <way id="107"><nd ref="8"/><nd ref="9"/><nd ref="10"/><nd ref="8"/><tag k="highway" v="primary"/><tag k="junction" v="roundabout"/></way>
   <way id="108"><nd ref="1"/><nd ref="3"/><tag k="highway" v="motorway"/></way>
   <way id="109"><nd ref="2"/><nd ref="4"/><tag k="highway" v="motorway_link"/><tag k="oneway" v="no"/></way>
+  <way id="110"><nd ref="2"/><nd ref="8"/><tag k="highway" v="residential"/></way>
 </osm>
 )";
 
@@ -189,8 +190,8 @@ TEST_CASE("OSM tags decide which ways are drivable and in which direction") {
   TempDir dir;
   StreetGraph g = StreetGraph::from_osm(dir.write("rules.osm", RULES_OSM));
   const auto& r = g.report();
-  CHECK(r.ways_read == 10);
-  CHECK(r.drivable_ways == 7);  // footway, private access and area ways are not
+  CHECK(r.ways_read == 11);
+  CHECK(r.drivable_ways == 8);  // footway, private access and area ways are not
   CHECK(r.missing_nodes == 1);
   CHECK(r.dropped_vertices == 0);
   CHECK(g.vertex_count() == 5);  // nodes 1, 2, 3, 4, 8
@@ -205,7 +206,10 @@ TEST_CASE("OSM tags decide which ways are drivable and in which direction") {
   CHECK(edges_between(g, 3, 1).empty());
   CHECK(edges_between(g, 2, 4).size() == 1);  // unless oneway=no
   CHECK(edges_between(g, 4, 2).size() == 1);
-  CHECK(edges_between(g, 2, 8).size() == 1);  // the missing node is skipped
+  // The way 2 - (missing) - 8 is cut at the missing node, leaving nothing: 2 and 8 are joined by way 110.
+  REQUIRE(edges_between(g, 2, 8).size() == 1);
+  CHECK(edges_between(g, 2, 8)[0]->osm_way == 110);
+  for (const StreetEdge& e : g.edges()) CHECK(e.osm_way != 106);
   REQUIRE(edges_between(g, 8, 8).size() == 1);  // the roundabout is one loop
   const StreetEdge& loop = *edges_between(g, 8, 8)[0];
   CHECK(loop.reverse == StreetEdge::NO_EDGE);

@@ -123,6 +123,34 @@ TEST_CASE("travel times between street locations take either direction of two-wa
   }
 }
 
+TEST_CASE("a location at an intersection, at the end or the start of any of its streets, is that intersection") {
+  StreetGraph g = StreetGraph::grid(15, 15, 100.0, {}, 5, 0.4, 3);
+  StreetRouter router(g);
+  TravelTimes tt(router);
+  // Every way of standing at vertex v: at the end of an edge arriving there, or at the start of one leaving.
+  std::vector<std::vector<StreetLocation>> at(g.vertex_count());
+  for (std::uint32_t e = 0; e < g.edge_count(); ++e) {
+    const StreetEdge& edge = g.edges()[e];
+    at[edge.to].push_back({e, edge.length_m, g.vertices()[edge.to].pos, 0.0});
+    at[edge.from].push_back({e, 0.0, g.vertices()[edge.from].pos, 0.0});
+  }
+  citytwin::sim::RandomStream rng(4, 0, 0, "vertex_pairs");
+  auto n = static_cast<std::uint32_t>(g.vertex_count());
+  std::size_t one_way_ends = 0;
+  for (int i = 0; i < 200; ++i) {
+    std::uint32_t u = rng.uniform_int(n), v = i % 10 == 0 ? u : rng.uniform_int(n);
+    const double expected = tt.between(u, v);
+    for (const StreetLocation& a : at[u])
+      for (const StreetLocation& b : at[v]) {
+        CAPTURE(u);
+        CAPTURE(v);
+        CHECK(tt.between(a, b) == doctest::Approx(expected).epsilon(1e-9));
+        one_way_ends += g.edges()[a.edge].reverse == StreetEdge::NO_EDGE;
+      }
+  }
+  CHECK(one_way_ends > 100);  // the one-way streets' ends were exercised
+}
+
 TEST_CASE("on one street the time is the share of the street between the two points") {
   StreetGraph g = StreetGraph::grid(5, 5, 100.0);
   StreetRouter router(g);

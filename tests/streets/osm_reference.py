@@ -106,11 +106,20 @@ def build(nodes, ways):
     """The street multigraph: vertices at way ends and shared nodes, one edge per direction of each piece."""
     kept, missing = [], 0
     for way_id, cls, fwd, bwd, refs in ways:
-        present = [r for r in refs if r in nodes]
-        missing += len(refs) - len(present)
-        merged = [r for i, r in enumerate(present) if i == 0 or r != present[i - 1]]
-        if len(merged) >= 2:
-            kept.append((way_id, cls, fwd, bwd, merged))
+        # A way is cut where a node is missing from the file: each run of present nodes is a piece.
+        pieces, run = [], []
+        for r in refs:
+            if r in nodes:
+                run.append(r)
+            else:
+                missing += 1
+                pieces.append(run)
+                run = []
+        pieces.append(run)
+        for present in pieces:
+            merged = [r for i, r in enumerate(present) if i == 0 or r != present[i - 1]]
+            if len(merged) >= 2:
+                kept.append((way_id, cls, fwd, bwd, merged))
     uses = {}
     for _, _, _, _, refs in kept:
         for r in refs:
