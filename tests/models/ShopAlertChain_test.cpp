@@ -3,14 +3,12 @@
 
 #include <doctest/doctest.h>
 
-#include <unistd.h>
-
 #include <cmath>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "TempDir.hpp"
 #include "models/City.hpp"
 #include "sim/Experiment.hpp"
 #include "sim/Scenario.hpp"
@@ -332,15 +330,14 @@ TEST_CASE("a missing map is refused before the run, naming the file") {
 
 TEST_CASE("with zones, shops are drawn by the zones' activity and placed on the nearest street") {
   // Two zones in the grid town's metres: the west half nine times as active as the east half.
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("citytwin-zones-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  std::ofstream(dir / "zones.geojson") << R"({"type": "FeatureCollection", "features": [
+  test::TempDir dir;
+  dir.write("zones.geojson", R"({"type": "FeatureCollection", "features": [
     {"type": "Feature", "properties": {"name": "west", "activity": 9},
      "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [990, 0], [990, 1620], [0, 1620], [0, 0]]]}},
     {"type": "Feature", "properties": {"name": "east", "activity": 1},
-     "geometry": {"type": "Polygon", "coordinates": [[[990, 0], [1980, 0], [1980, 1620], [990, 1620], [990, 0]]]}}]})";
+     "geometry": {"type": "Polygon", "coordinates": [[[990, 0], [1980, 0], [1980, 1620], [990, 1620], [990, 0]]]}}]})");
   auto west_share = [&](const std::string& extra) {
-    sim::Scenario s = sim::Scenario::load_string(std::string(GRID_SCENARIO) + extra, (dir / "zones.yaml").string(),
+    sim::Scenario s = sim::Scenario::load_string(std::string(GRID_SCENARIO) + extra, (dir.path / "zones.yaml").string(),
                                                  registry(), {"shops.count=400"});
     models::ShopAlertModel model(models::ShopAlertParams::from_scenario(s.variants()[0].params,
                                                                         s.variants()[0].directory));
@@ -358,5 +355,4 @@ TEST_CASE("with zones, shops are drawn by the zones' activity and placed on the 
   CHECK_THROWS_WITH_AS(sim::Scenario::load_string(std::string(GRID_SCENARIO) + "zones: {weight: population}\n",
                                                   "nofile.yaml", registry()),
                        doctest::Contains("file"), sim::ScenarioError);
-  std::filesystem::remove_all(dir);
 }

@@ -7,14 +7,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <numbers>
 #include <queue>
 #include <string>
-#include <unistd.h>
 
 #include "OsmReference.hpp"
+#include "TempDir.hpp"
 #include "sim/RandomStream.hpp"
 #include "sim/Scenario.hpp"
 
@@ -23,31 +21,9 @@ using citytwin::models::StreetEdge;
 using citytwin::models::StreetGraph;
 using citytwin::models::StreetLocation;
 using citytwin::sim::Point;
-namespace fs = std::filesystem;
+using citytwin::test::TempDir;
 
 namespace {
-
-/// A temporary directory removed at the end of the test.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() / ("citytwin_streets_" + std::to_string(::getpid()) + "_" +
-                                        std::to_string(reinterpret_cast<std::uintptr_t>(this)));
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string write(const std::string& name, const std::string& content) const {
-    std::string file = (path / name).string();
-    std::ofstream(file, std::ios::binary) << content;
-    return file;
-  }
-  /// A copy of `source` cut to `fraction` of its size.
-  std::string truncated_copy(const std::string& source, const std::string& name, double fraction) const {
-    std::ifstream in(source, std::ios::binary);
-    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    return write(name, data.substr(0, static_cast<std::size_t>(static_cast<double>(data.size()) * fraction)));
-  }
-};
 
 /// The message of the ScenarioError that `f` throws ("" if none).
 template <class F>

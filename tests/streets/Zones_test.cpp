@@ -5,12 +5,10 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <string>
-#include <unistd.h>
 
 #include "OsmReference.hpp"
+#include "TempDir.hpp"
 #include "sim/Scenario.hpp"
 
 using citytwin::models::LocalFrame;
@@ -19,29 +17,17 @@ using citytwin::models::ZoneWeight;
 using citytwin::models::Zones;
 using citytwin::sim::Point;
 using citytwin::sim::RandomStream;
-namespace fs = std::filesystem;
+using citytwin::test::TempDir;
 
 namespace {
 
-/// Writes `content` to a file in a fresh temporary directory; removes it at the end of the test.
-struct TempFile {
-  fs::path dir, path;
-  TempFile(const std::string& name, const std::string& content) {
-    dir = fs::temp_directory_path() / ("citytwin_zones_" + std::to_string(::getpid()) + "_" +
-                                       std::to_string(reinterpret_cast<std::uintptr_t>(this)));
-    fs::create_directories(dir);
-    path = dir / name;
-    std::ofstream(path) << content;
-  }
-  ~TempFile() { fs::remove_all(dir); }
-};
-
 std::string error_of(const std::string& content) {
-  TempFile f("zones.geojson", content);
+  TempDir dir;
+  const std::string file = dir.write("zones.geojson", content);
   try {
-    Zones::from_geojson(f.path.string(), LocalFrame());
+    Zones::from_geojson(file, LocalFrame());
   } catch (const citytwin::sim::ScenarioError& e) {
-    return std::string(e.what()).substr(f.path.string().size());
+    return std::string(e.what()).substr(file.size());
   }
   return "no error";
 }
@@ -85,8 +71,9 @@ TEST_CASE("a zone grid covers the rectangle with uniform cells") {
 }
 
 TEST_CASE("GeoJSON zones keep their names, weights and areas, and a multipolygon shares its weights by area") {
-  TempFile f("zones.geojson", THREE_ZONES);
-  Zones z = Zones::from_geojson(f.path.string(), LocalFrame());
+  TempDir dir;
+  const std::string file = dir.write("zones.geojson", THREE_ZONES);
+  Zones z = Zones::from_geojson(file, LocalFrame());
   REQUIRE(z.size() == 4);
   CHECK(z[0].name == "centre");
   CHECK(z[0].population == 3000);
@@ -115,8 +102,9 @@ TEST_CASE("GeoJSON zones in longitude and latitude are projected with the street
   auto at = [&](double east, double north) { return pos(lon + 0.004 * east, lat + 0.004 * north); };
   json += at(1, 1) + "," + at(2, 1) + "," + at(2, 2) + "," + at(1, 2);
   json += "]]}}]}";
-  TempFile f("geo.geojson", json);
-  Zones z = Zones::from_geojson(f.path.string(), frame);
+  TempDir dir;
+  const std::string file = dir.write("geo.geojson", json);
+  Zones z = Zones::from_geojson(file, frame);
   REQUIRE(z.size() == 1);
   // 0.004 degree of longitude at 21.85 degrees is 413.5 m, of latitude 442.9 m.
   CHECK(z[0].polygon[0].x_m == doctest::Approx(413.5).epsilon(2e-3));
@@ -161,8 +149,9 @@ TEST_CASE("a bad GeoJSON file is refused naming the file, the feature and the ke
 }
 
 TEST_CASE("sampled points fall in zones with frequencies proportional to their weights") {
-  TempFile f("zones.geojson", THREE_ZONES);
-  Zones z = Zones::from_geojson(f.path.string(), LocalFrame());
+  TempDir dir;
+  const std::string file = dir.write("zones.geojson", THREE_ZONES);
+  Zones z = Zones::from_geojson(file, LocalFrame());
   const double n = 40000;
   for (ZoneWeight w : {ZoneWeight::POPULATION, ZoneWeight::ACTIVITY, ZoneWeight::AREA}) {
     std::vector<double> weights, observed(z.size(), 0.0);
