@@ -202,6 +202,21 @@ int validate(int argc, char** argv) {
   return EXIT_OK;
 }
 
+/// One line per parameter with its type, unit and default, and its description below; nested sections indented.
+void print_params(const std::vector<sim::ParamSpec>& params, const std::string& indent) {
+  for (const auto& p : params) {
+    if (p.type == sim::ParamType::SECTION) {
+      std::cout << indent << p.name << ": (section, " << (p.default_value.is_null() ? "optional" : "always present")
+                << ") " << p.description << '\n';
+      print_params(p.children, indent + "  ");
+      continue;
+    }
+    std::string def = p.default_value.is_null() ? "required" : "default " + p.default_value.dump();
+    std::cout << indent << p.name << " (" << sim::describe_type(p) << (p.unit.empty() ? "" : ", unit " + p.unit)
+              << ", " << def << ")\n" << indent << "    " << p.description << '\n';
+  }
+}
+
 int list_models(int argc, char** argv) {
   cxxopts::Options o("citytwin list-models", "Lists the model components a scenario can use, with their parameters, "
                                              "units and defaults.");
@@ -212,13 +227,16 @@ int list_models(int argc, char** argv) {
     return EXIT_OK;
   }
   sim::Registry registry = make_registry();
+  std::cout << "Models (the scenario's 'model' key; the first is the default):\n";
+  for (const auto& m : registry.models()) {
+    std::cout << "  " << m.name << ": " << m.description << "\n      sections:";
+    for (const auto& s : m.sections) std::cout << ' ' << s;
+    std::cout << '\n';
+  }
+  std::cout << "\nSections:\n\n";
   for (const auto& c : registry.components()) {
     std::cout << c.name << ": " << c.description << '\n';
-    for (const auto& p : c.params) {
-      std::string def = p.default_value.is_null() ? "required" : "default " + p.default_value.dump();
-      std::cout << "  " << p.name << " (" << sim::describe_type(p) << (p.unit.empty() ? "" : ", unit " + p.unit)
-                << ", " << def << ")\n      " << p.description << '\n';
-    }
+    print_params(c.params, "  ");
     std::cout << '\n';
   }
   return EXIT_OK;

@@ -18,8 +18,11 @@ void register_models(sim::Registry& registry) {
 }
 
 std::unique_ptr<const sim::Model> build_model(const sim::Variant& variant) {
+  const std::string model = variant.params.value("model", "shop_alerts");
   try {
-    return std::make_unique<ShopAlertModel>(ShopAlertParams::from_scenario(variant.params, variant.directory));
+    if (model == "shop_alerts")
+      return std::make_unique<ShopAlertModel>(ShopAlertParams::from_scenario(variant.params, variant.directory));
+    throw sim::ScenarioError("at 'model': no model family is named '" + model + "'");
   } catch (const sim::ScenarioError& e) {
     if (variant.option == "base" && variant.sweep_point.empty()) throw;
     throw sim::ScenarioError("option '" + variant.label + "': " + e.what());

@@ -97,6 +97,9 @@ void register_shop_alerts(sim::Registry& registry) {
                     param("background_on_site", ParamType::DISTRIBUTION, "s",
                           Json{{"dist", "gamma"}, {"mean", "40min"}, {"shape", 2}}, "Time spent at another incident."),
                 }});
+  registry.add_model({"shop_alerts",
+                      "Alert buttons in shops, the town-hall platform that calls back, and the police it sends",
+                      {"streets", "zones", "shops", "alert_network", "detection", "platform", "police"}});
 }
 
 ShopAlertParams ShopAlertParams::from_scenario(const Json& scenario, const std::string& directory) {

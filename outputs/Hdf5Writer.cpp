@@ -219,20 +219,32 @@ void write_event_table(hid_t events, const sim::EventTable& table, const std::st
   const std::vector<sim::ColumnSpec>& columns = table.columns();
   if (columns.empty()) throw std::runtime_error("event table " + path + " has no columns");
 
-  // One 8-byte member per column, in declaration order.
+  // One 8-byte member per column, in declaration order: a number, or a pointer to variable-length text.
   constexpr std::size_t CELL = 8;
-  static_assert(sizeof(std::int64_t) == CELL && sizeof(double) == CELL);
+  static_assert(sizeof(std::int64_t) == CELL && sizeof(double) == CELL && sizeof(const char*) == CELL);
   const std::size_t row_size = CELL * columns.size();
+  const Hdf5Handle text = utf8_string_type();
   CompoundBuilder builder(row_size, path);
-  for (std::size_t c = 0; c < columns.size(); ++c)
-    builder.add(columns[c].name, c * CELL,
-                columns[c].type == sim::ColumnSpec::Type::INT64 ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE);
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    hid_t member = H5T_NATIVE_DOUBLE;
+    if (columns[c].type == sim::ColumnSpec::Type::INT64) member = H5T_NATIVE_INT64;
+    if (columns[c].type == sim::ColumnSpec::Type::STRING) member = text.get();
+    builder.add(columns[c].name, c * CELL, member);
+  }
   const Hdf5Handle type = builder.take();
 
-  // Column-major doubles to row-major records.
+  // Column-major values to row-major records; texts stay in the table, which outlives the write.
   const std::size_t rows = table.rows();
   std::vector<unsigned char> records(rows * row_size);
   for (std::size_t c = 0; c < columns.size(); ++c) {
+    if (columns[c].type == sim::ColumnSpec::Type::STRING) {
+      const std::vector<std::string>& texts = table.text_column(c);
+      for (std::size_t r = 0; r < rows; ++r) {
+        const char* p = texts[r].c_str();
+        std::memcpy(records.data() + r * row_size + c * CELL, &p, CELL);
+      }
+      continue;
+    }
     const std::vector<double>& values = table.column(c);
     const bool integer = columns[c].type == sim::ColumnSpec::Type::INT64;
     for (std::size_t r = 0; r < rows; ++r) {

@@ -5,19 +5,51 @@
 
 namespace citytwin::sim {
 
+namespace {
+
+// Refuses a parameter declared twice at one level of a component, nested sections included.
+void check_unique(const std::vector<ParamSpec>& specs, const std::string& where) {
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j)
+      if (specs[i].name == specs[j].name)
+        throw std::logic_error("Registry::add(): component '" + where + "' declares parameter '" + specs[i].name +
+                               "' twice");
+    if (specs[i].type == ParamType::SECTION) check_unique(specs[i].children, where + "." + specs[i].name);
+  }
+}
+
+}  // namespace
+
 void Registry::add(ComponentSpec spec) {
   if (find(spec.name)) throw std::logic_error("Registry::add(): component '" + spec.name + "' is registered twice");
-  for (std::size_t i = 0; i < spec.params.size(); ++i)
-    for (std::size_t j = 0; j < i; ++j)
-      if (spec.params[i].name == spec.params[j].name)
-        throw std::logic_error("Registry::add(): component '" + spec.name + "' declares parameter '" +
-                               spec.params[i].name + "' twice");
+  check_unique(spec.params, spec.name);
   components_.push_back(std::move(spec));
+}
+
+void Registry::add_model(ModelSpec spec) {
+  if (find_model(spec.name)) throw std::logic_error("Registry::add_model(): model '" + spec.name + "' is registered twice");
+  for (const std::string& s : spec.sections)
+    if (!find(s))
+      throw std::logic_error("Registry::add_model(): model '" + spec.name + "' reads section '" + s +
+                             "', which is not registered; register its component first");
+  models_.push_back(std::move(spec));
 }
 
 const ComponentSpec* Registry::find(const std::string& name) const {
   for (const auto& c : components_)
     if (c.name == name) return &c;
+  return nullptr;
+}
+
+const ModelSpec* Registry::find_model(const std::string& name) const {
+  for (const auto& m : models_)
+    if (m.name == name) return &m;
+  return nullptr;
+}
+
+const ParamSpec* find_child(const std::vector<ParamSpec>& specs, const std::string& name) {
+  for (const auto& p : specs)
+    if (p.name == name) return &p;
   return nullptr;
 }
 
@@ -42,6 +74,11 @@ std::string describe_type(const ParamSpec& p) {
       return p.length ? "list of " + std::to_string(p.length) + " non-negative numbers" : "list of non-negative numbers";
     case ParamType::POINT: return "point [x, y] (e.g. [\"1.2km\", \"300m\"])";
     case ParamType::POINT_LIST: return "list of points [x, y]";
+    case ParamType::SECTION: {
+      std::string s = "a map of parameters (";
+      for (std::size_t i = 0; i < p.children.size(); ++i) s += (i ? ", " : "") + p.children[i].name;
+      return s + ")";
+    }
   }
   return "value";
 }

@@ -24,6 +24,7 @@ enum class ParamType {
   PROFILE,       ///< a list of `length` non-negative numbers (relative weights, e.g. 24 hourly values)
   POINT,         ///< [x, y]: two distances in the scenario's local metric frame
   POINT_LIST,    ///< a list of points
+  SECTION,       ///< a map of parameters of its own (`ParamSpec::children`), written or left out as a whole
 };
 
 /// One parameter of a component, documented where it is declared (as ns-3 attributes are).
@@ -31,12 +32,15 @@ struct ParamSpec {
   std::string name;                     ///< key in the scenario, snake_case
   ParamType type = ParamType::NUMBER;
   std::string unit;                     ///< unit shown to users ("s", "m", "1/year", "" for none)
-  Json default_value;         ///< written as in a scenario ("3min"); null means required
+  /// Written as in a scenario ("3min"); null means required. For a SECTION, null means the section is
+  /// optional (absent unless written) and `{}` that it is always there, its children taking their defaults.
+  Json default_value;
   std::string description;              ///< one sentence
   std::optional<double> minimum;        ///< lower bound in SI units (seconds, metres, per second), inclusive
   std::optional<double> maximum;        ///< upper bound in SI units, inclusive
   std::vector<std::string> choices;     ///< allowed values of a CHOICE
   std::size_t length = 0;               ///< required length of a PROFILE (0: any non-empty length)
+  std::vector<ParamSpec> children;      ///< the parameters of a SECTION
 
   /// Sets the allowed range, in SI units.
   ParamSpec& between(double lo, double hi) { minimum = lo; maximum = hi; return *this; }
@@ -64,6 +68,15 @@ inline ParamSpec choice(std::string name, std::vector<std::string> choices, std:
   return p;
 }
 
+/// Declares a nested SECTION of parameters: `crime.gunfire: {rate: ..., theta: ...}`. An optional section
+/// (`always` false) is simulated only when written; an `always` section is there with its defaults.
+inline ParamSpec section(std::string name, std::string description, std::vector<ParamSpec> children,
+                         bool always = false) {
+  ParamSpec p = param(std::move(name), ParamType::SECTION, "", always ? Json::object() : Json(), std::move(description));
+  p.children = std::move(children);
+  return p;
+}
+
 /// A model component: one top-level section of a scenario (`platform:`, `police:`).
 struct ComponentSpec {
   std::string name;                     ///< scenario key, snake_case
@@ -75,19 +88,38 @@ struct ComponentSpec {
       : name(std::move(name_)), description(std::move(description_)), params(std::move(params_)), required(required_) {}
 };
 
-/// The components known to the program. Each model family adds its own with `register_*(Registry&)`.
+/// A model family: what a scenario's top-level `model:` key names, and the sections it reads.
+struct ModelSpec {
+  std::string name;                   ///< scenario value of `model`, snake_case
+  std::string description;            ///< one line
+  std::vector<std::string> sections;  ///< the components it reads; a scenario may write no others
+};
+
+/// The components and model families known to the program. Each model family adds its own with
+/// `register_*(Registry&)`.
 class Registry {
  public:
   /// Adds a component; a duplicate name is a programming error and throws std::logic_error.
   void add(ComponentSpec spec);
+  /// Adds a model family whose sections are already registered; the first one added is the default of
+  /// a scenario's `model` key. A duplicate name or an unknown section throws std::logic_error.
+  void add_model(ModelSpec spec);
   /// The component with this name, or nullptr.
   const ComponentSpec* find(const std::string& name) const;
+  /// The model family with this name, or nullptr.
+  const ModelSpec* find_model(const std::string& name) const;
   /// All components, in registration order.
   const std::vector<ComponentSpec>& components() const { return components_; }
+  /// All model families, in registration order.
+  const std::vector<ModelSpec>& models() const { return models_; }
 
  private:
   std::vector<ComponentSpec> components_;
+  std::vector<ModelSpec> models_;
 };
+
+/// The child of `specs` named `name` (a component's parameter or a section's), or nullptr.
+const ParamSpec* find_child(const std::vector<ParamSpec>& specs, const std::string& name);
 
 /// A human-readable name of a parameter type with its unit, for `list-models` and error messages:
 /// "duration (e.g. \"15min\")".

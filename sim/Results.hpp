@@ -8,9 +8,9 @@
 namespace citytwin::sim {
 
 /// A column of an event table. Values are held as doubles; INT64 columns hold whole numbers
-/// (exact up to 2^53) and are written as 64-bit integers.
+/// (exact up to 2^53) and are written as 64-bit integers; STRING columns hold UTF-8 text.
 struct ColumnSpec {
-  enum class Type { INT64, FLOAT64 };
+  enum class Type { INT64, FLOAT64, STRING };
   std::string name;
   Type type = Type::FLOAT64;
   std::string unit;         ///< "s", "m", "" ...
@@ -25,20 +25,35 @@ class EventTable {
   const std::string& name() const { return name_; }
   const std::string& description() const { return description_; }
   const std::vector<ColumnSpec>& columns() const { return columns_; }
-  std::size_t rows() const { return columns_.empty() ? 0 : data_.front().size(); }
-  /// Values of column `c`, one per row.
+  std::size_t rows() const { return rows_; }
+  /// Values of column `c`, one per row (empty for a STRING column).
   const std::vector<double>& column(std::size_t c) const { return data_[c]; }
+  /// Texts of STRING column `c`, one per row (empty for a numeric column).
+  const std::vector<std::string>& text_column(std::size_t c) const { return texts_[c]; }
   /// Index of the column with this name; throws std::out_of_range if there is none.
   std::size_t column_index(const std::string& name) const;
 
-  /// Appends a row; it must have one value per column, in declaration order.
+  /// One value of a row being appended: a number, or the text of a STRING column.
+  struct Cell {
+    Cell(double v) : number(v) {}  // NOLINT(google-explicit-constructor): rows are written as braced lists
+    Cell(std::string s) : text(std::move(s)), is_text(true) {}  // NOLINT(google-explicit-constructor)
+    Cell(const char* s) : text(s), is_text(true) {}  // NOLINT(google-explicit-constructor)
+    double number = 0.0;
+    std::string text;
+    bool is_text = false;
+  };
+  /// Appends a row of numbers; it must have one value per column, in declaration order, and no STRING column.
   void append(std::initializer_list<double> row);
+  /// Appends a row with texts: one cell per column, text exactly in the STRING columns.
+  void append(std::initializer_list<Cell> row);
 
  private:
   std::string name_;
   std::string description_;
   std::vector<ColumnSpec> columns_;
-  std::vector<std::vector<double>> data_;  // column-major
+  std::vector<std::vector<double>> data_;        // column-major; empty for STRING columns
+  std::vector<std::vector<std::string>> texts_;  // column-major; empty for numeric columns
+  std::size_t rows_ = 0;
 };
 
 /// A quantity sampled on the replication's regular time grid.

@@ -366,6 +366,20 @@ const ParamSpec& record_interval_spec() {
   return spec;
 }
 
+/// The `model` key when model families are registered: one of their names, the first by default.
+std::optional<ParamSpec> model_setting(const Registry& registry) {
+  if (registry.models().empty()) return std::nullopt;
+  std::vector<std::string> names;
+  std::string text = "The model family to run:";
+  for (const auto& m : registry.models()) {
+    names.push_back(m.name);
+    text += " " + m.name + " (" + m.description + ")" + (names.size() < registry.models().size() ? ";" : ".");
+  }
+  ParamSpec p = make_spec("model", ParamType::CHOICE, names.front(), text);
+  p.choices = names;
+  return p;
+}
+
 const ParamSpec* find_setting(const std::string& name) {
   for (const auto& p : run_settings())
     if (p.name == name) return &p;
@@ -405,6 +419,22 @@ Json point_schema() {
   return {{"type", "array"}, {"items", distance_schema()}, {"minItems", 2}, {"maxItems", 2}};
 }
 
+Json param_schema(const ParamSpec& p);
+
+/// The schema of a map of parameters (a component, or a nested section).
+Json section_schema(const std::vector<ParamSpec>& specs, const std::string& description) {
+  Json params = Json::object();
+  Json needed = Json::array();
+  for (const auto& p : specs) {
+    params[p.name] = param_schema(p);
+    if (p.default_value.is_null() && p.type != ParamType::SECTION) needed.push_back(p.name);
+  }
+  Json out = {{"type", "object"}, {"description", description}, {"additionalProperties", false},
+              {"properties", params}};
+  if (!needed.empty()) out["required"] = needed;
+  return out;
+}
+
 Json param_schema(const ParamSpec& p) {
   Json s = Json::object();
   switch (p.type) {
@@ -438,6 +468,7 @@ Json param_schema(const ParamSpec& p) {
       break;
     case ParamType::POINT: s = point_schema(); break;
     case ParamType::POINT_LIST: s = {{"type", "array"}, {"items", point_schema()}}; break;
+    case ParamType::SECTION: s = section_schema(p.children, ""); break;
   }
   s["description"] = p.description + (p.unit.empty() ? "" : " Unit: " + p.unit + ".");
   if (!p.default_value.is_null()) s["default"] = p.default_value;
@@ -471,7 +502,8 @@ std::string nominal_unit(ParamType type) {
 /// Checks documents against the schema of a registry and the parameter specs behind it.
 class Checker {
  public:
-  explicit Checker(const Registry& registry) : registry_(registry), schema_json_(scenario_schema(registry)) {
+  explicit Checker(const Registry& registry)
+      : registry_(registry), model_spec_(model_setting(registry)), schema_json_(scenario_schema(registry)) {
     nlohmann::json plain = nlohmann::json::parse(schema_json_.dump());
     valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
     valijson::adapters::NlohmannJsonAdapter adapter(plain);
@@ -538,6 +570,22 @@ class Checker {
       for (const auto& other : issues) duplicate = duplicate || (other.path == s.path && other.message == s.message);
       if (!explained && !duplicate) issues.push_back(s);
     }
+
+    // Sections the chosen model does not read.
+    if (doc.contains("model") && doc["model"].is_string())
+      if (const ModelSpec* model = registry_.find_model(doc["model"].get<std::string>()))
+        for (const auto& c : registry_.components()) {
+          if (!doc.contains(c.name) ||
+              std::find(model->sections.begin(), model->sections.end(), c.name) != model->sections.end())
+            continue;
+          std::vector<std::string> users;
+          for (const auto& m : registry_.models())
+            if (std::find(m.sections.begin(), m.sections.end(), c.name) != m.sections.end()) users.push_back(m.name);
+          std::string fix = users.empty() ? "remove it"
+                                          : "remove it, or choose a model that reads it (model: " + join(users, " or ") + ")";
+          issues.push_back({{c.name}, {c.name}, "the model '" + model->name + "' does not read this section (it reads " +
+                                                    join(model->sections, ", ") + "); " + fix, true});
+        }
     return issues;
   }
 
@@ -572,11 +620,19 @@ class Checker {
         return "'" + top + "' is a section; name one of its parameters, e.g. '" + top + "." +
                (c->params.empty() ? std::string("key") : c->params.front().name) + "'";
       }
-      std::vector<std::string> params;
-      for (const auto& p : c->params) params.push_back(p.name);
-      if (std::find(params.begin(), params.end(), path[1]) == params.end())
-        return unknown_key_message(path[1], {top}, params);
-      if (path.size() > 2) return "'" + top + "." + path[1] + "' is a parameter; set its whole value, not a part";
+      // Down through nested sections to a parameter, or to a whole nested section.
+      const std::vector<ParamSpec>* level = &c->params;
+      Path parent{top};
+      for (std::size_t i = 1; i < path.size(); ++i) {
+        const ParamSpec* p = find_child(*level, path[i]);
+        if (!p) return unknown_key_message(path[i], parent, names_of(*level));
+        parent.push_back(path[i]);
+        if (p->type != ParamType::SECTION) {
+          if (i + 1 < path.size()) return "'" + join(parent, ".") + "' is a parameter; set its whole value, not a part";
+          return std::nullopt;
+        }
+        level = &p->children;
+      }
       return std::nullopt;
     }
     if (top == "record") {
@@ -598,16 +654,37 @@ class Checker {
     std::vector<std::string> keys;
     if (path.empty()) {
       for (const auto& p : run_settings()) keys.push_back(p.name);
+      if (model_spec_) keys.push_back("model");
       for (const char* k : {"record", "options", "sweep"}) keys.push_back(k);
       for (const auto& c : registry_.components()) keys.push_back(c.name);
     } else if (path == Path{"record"}) {
       keys.push_back("interval");
     } else if (path.size() == 2 && path[0] == "options") {
       keys = {"name", "description", "set"};
-    } else if (const ComponentSpec* c = path.size() == 1 ? registry_.find(path[0]) : nullptr) {
-      for (const auto& p : c->params) keys.push_back(p.name);
+    } else if (const std::vector<ParamSpec>* specs = section_at(path)) {
+      keys = names_of(*specs);
     }
     return keys;
+  }
+
+  /// The parameters of the component or nested section at `path`, or nullptr when it is neither.
+  const std::vector<ParamSpec>* section_at(const Path& path) const {
+    if (path.empty()) return nullptr;
+    const ComponentSpec* c = registry_.find(path[0]);
+    if (!c) return nullptr;
+    const std::vector<ParamSpec>* level = &c->params;
+    for (std::size_t i = 1; i < path.size(); ++i) {
+      const ParamSpec* p = find_child(*level, path[i]);
+      if (!p || p->type != ParamType::SECTION) return nullptr;
+      level = &p->children;
+    }
+    return level;
+  }
+
+  static std::vector<std::string> names_of(const std::vector<ParamSpec>& specs) {
+    std::vector<std::string> names;
+    for (const auto& p : specs) names.push_back(p.name);
+    return names;
   }
 
   /// Calls `f(spec, path, value)` for each parameter written in the document, run settings included.
@@ -615,26 +692,48 @@ class Checker {
   void for_each_param(const Json& doc, F&& f) const {
     for (const auto& p : run_settings())
       if (doc.contains(p.name)) f(p, Path{p.name}, doc[p.name]);
+    if (model_spec_ && doc.contains("model")) f(*model_spec_, Path{"model"}, doc["model"]);
     if (doc.contains("record") && doc["record"].is_object() && doc["record"].contains("interval"))
       f(record_interval_spec(), Path{"record", "interval"}, doc["record"]["interval"]);
     for (const auto& c : registry_.components()) {
       if (!doc.contains(c.name) || !doc[c.name].is_object()) continue;
-      for (const auto& p : c.params)
-        if (doc[c.name].contains(p.name)) f(p, Path{c.name, p.name}, doc[c.name][p.name]);
+      Path path{c.name};
+      visit_params(c.params, doc[c.name], path, f);
+    }
+  }
+
+  /// Calls `f` for each leaf parameter written in `object`, descending into nested sections.
+  template <typename F>
+  static void visit_params(const std::vector<ParamSpec>& specs, const Json& object, Path& path, F& f) {
+    for (const auto& p : specs) {
+      if (!object.contains(p.name)) continue;
+      path.push_back(p.name);
+      if (p.type != ParamType::SECTION)
+        f(p, path, object[p.name]);
+      else if (object[p.name].is_object())
+        visit_params(p.children, object[p.name], path, f);
+      path.pop_back();
     }
   }
 
  private:
   /// The parameter at or above `path` (its spec and path), if any.
+  /// A nested section is not a parameter: what is wrong inside it is about its keys.
   std::optional<std::pair<const ParamSpec*, Path>> param_root(const Path& path) const {
     if (path.empty()) return std::nullopt;
     if (const ParamSpec* s = find_setting(path[0])) return std::make_pair(s, Path{path[0]});
+    if (model_spec_ && path[0] == "model") return std::make_pair(&*model_spec_, Path{"model"});
     if (path.size() >= 2 && path[0] == "record" && path[1] == "interval")
       return std::make_pair(&record_interval_spec(), Path{"record", "interval"});
-    if (path.size() >= 2)
-      if (const ComponentSpec* c = registry_.find(path[0]))
-        for (const auto& p : c->params)
-          if (p.name == path[1]) return std::make_pair(&p, Path{path[0], path[1]});
+    const ComponentSpec* c = registry_.find(path[0]);
+    if (!c) return std::nullopt;
+    const std::vector<ParamSpec>* level = &c->params;
+    for (std::size_t i = 1; i < path.size(); ++i) {
+      const ParamSpec* p = find_child(*level, path[i]);
+      if (!p) return std::nullopt;
+      if (p->type != ParamType::SECTION) return std::make_pair(p, Path(path.begin(), path.begin() + static_cast<std::ptrdiff_t>(i + 1)));
+      level = &p->children;
+    }
     return std::nullopt;
   }
 
@@ -650,9 +749,8 @@ class Checker {
     if (path.size() == 3 && path[0] == "options" && (path[2] == "name" || path[2] == "description")) return "text";
     if (path.size() == 3 && path[0] == "options" && path[2] == "set")
       return "a map from key path to value, e.g. {section.key: 3}";
-    if (path.size() == 1)
-      if (registry_.find(path[0]))
-        return "a map of the parameters of '" + path[0] + "' (" + join(allowed_keys(path), ", ") + ")";
+    if (section_at(path))
+      return "a map of the parameters of '" + path_text(path) + "' (" + join(allowed_keys(path), ", ") + ")";
     return "a valid value";
   }
 
@@ -742,6 +840,7 @@ class Checker {
           bad(path, "got an empty list; expected " + describe_type(p));
         return;
       case ParamType::POINT: return check_point(v, path, out);
+      case ParamType::SECTION: return;  // its parameters are checked one by one
       case ParamType::POINT_LIST:
         if (!v.is_array()) return bad(path, expected());
         for (std::size_t i = 0; i < v.size(); ++i) {
@@ -819,6 +918,7 @@ class Checker {
   }
 
   const Registry& registry_;
+  std::optional<ParamSpec> model_spec_;
   Json schema_json_;
   valijson::Schema schema_;
 };
@@ -826,25 +926,34 @@ class Checker {
 // ---------------------------------------------------------------------------------------------------------
 // Defaults
 
+/// Fills the defaults of the parameters of a section, descending into the nested sections it holds.
+void fill_section_defaults(Json& section, const std::vector<ParamSpec>& specs) {
+  for (const auto& p : specs) {
+    if (!section.contains(p.name) && !p.default_value.is_null()) section[p.name] = p.default_value;
+    if (p.type == ParamType::SECTION && section.contains(p.name) && section[p.name].is_object())
+      fill_section_defaults(section[p.name], p.children);
+  }
+}
+
 /// Fills the defaults of the run settings and of each component present, and lists the run settings first.
 void fill_defaults(Json& doc, const Registry& registry, const std::string& default_name) {
   if (!doc.is_object()) return;
   if (!doc.contains("name") && !default_name.empty()) doc["name"] = default_name;
   for (const auto& p : run_settings())
     if (!doc.contains(p.name) && !p.default_value.is_null()) doc[p.name] = p.default_value;
+  std::optional<ParamSpec> model = model_setting(registry);
+  if (model && !doc.contains("model")) doc["model"] = model->default_value;
   if (!doc.contains("record")) doc["record"] = Json::object();
   if (doc["record"].is_object() && !doc["record"].contains("interval"))
     doc["record"]["interval"] = record_interval_spec().default_value;
-  for (const auto& c : registry.components()) {
-    if (!doc.contains(c.name) || !doc[c.name].is_object()) continue;
-    for (const auto& p : c.params)
-      if (!doc[c.name].contains(p.name) && !p.default_value.is_null()) doc[c.name][p.name] = p.default_value;
-  }
+  for (const auto& c : registry.components())
+    if (doc.contains(c.name) && doc[c.name].is_object()) fill_section_defaults(doc[c.name], c.params);
 
   // Run settings first, then the rest as written.
   Json ordered = Json::object();
   for (const auto& p : run_settings())
     if (doc.contains(p.name)) ordered[p.name] = doc[p.name];
+  if (doc.contains("model")) ordered["model"] = doc["model"];
   ordered["record"] = doc["record"];
   for (const auto& [key, value] : doc.items())
     if (!ordered.contains(key)) ordered[key] = value;
@@ -1207,18 +1316,10 @@ Json scenario_schema(const Registry& registry) {
   properties["sweep"] = {{"type", "object"},
                          {"description", "Key paths and the values each takes; every combination is run."},
                          {"additionalProperties", {{"type", "array"}, {"minItems", 1}}}};
+  if (auto model = model_setting(registry)) properties["model"] = param_schema(*model);
   Json required = Json::array({"duration"});
   for (const auto& c : registry.components()) {
-    Json params = Json::object();
-    Json needed = Json::array();
-    for (const auto& p : c.params) {
-      params[p.name] = param_schema(p);
-      if (p.default_value.is_null()) needed.push_back(p.name);
-    }
-    Json component = {{"type", "object"}, {"description", c.description}, {"additionalProperties", false},
-                      {"properties", params}};
-    if (!needed.empty()) component["required"] = needed;
-    properties[c.name] = component;
+    properties[c.name] = section_schema(c.params, c.description);
     if (c.required) required.push_back(c.name);
   }
   return {{"$schema", "http://json-schema.org/draft-07/schema#"},
@@ -1262,6 +1363,11 @@ std::string Scenario::resolved_yaml() const {
 std::string Scenario::name() const {
   if (resolved_.contains("name") && resolved_["name"].is_string()) return resolved_["name"].get<std::string>();
   return std::filesystem::path(file_).stem().string();
+}
+
+std::string Scenario::model() const {
+  if (resolved_.contains("model") && resolved_["model"].is_string()) return resolved_["model"].get<std::string>();
+  return "";
 }
 
 std::uint64_t Scenario::seed() const { return resolved_.at("seed").get<std::uint64_t>(); }

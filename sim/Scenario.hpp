@@ -31,8 +31,8 @@ struct Variant {
 
 /// A validated scenario.
 ///
-/// The top level holds the run settings (name, description, seed, replications, duration, warmup,
-/// record.interval), one section per registered component, `options` (a list of {name, description, set})
+/// The top level holds the run settings (name, description, model, seed, replications, duration, warmup,
+/// record.interval), one section per registered component (with nested sections of its own), `options` (a list of {name, description, set})
 /// and `sweep` (a map from key path to a list of values, expanded as a full matrix).
 class Scenario {
  public:
@@ -51,6 +51,8 @@ class Scenario {
   std::string resolved_yaml() const;
 
   std::string name() const;
+  /// The model family named by `model` (its default when left out); "" when the registry has none.
+  std::string model() const;
   std::uint64_t seed() const;
   std::uint32_t replications() const;
   Time duration() const;

@@ -81,6 +81,13 @@ sim::RunResults sample_results() {
       gateways.append({0, 1000.0});
       gateways.append({1, 2100.5});
       variant.layout.push_back(std::move(gateways));
+      sim::EventTable data("sensor_data", "What each kind of sensor emits.",
+                           {{"sensor", sim::ColumnSpec::Type::STRING, "", "Kind of sensor."},
+                            {"count", sim::ColumnSpec::Type::INT64, "", "Sensors of that kind."},
+                            {"emits", sim::ColumnSpec::Type::STRING, "", "What leaves the sensor."}});
+      data.append({"camera", 2, "people counts — «never images»"});
+      data.append({"microphone", 10, ""});
+      variant.layout.push_back(std::move(data));
     }
     for (std::uint32_t r = 0; r < 3; ++r) {
       sim::ReplicationResults rep;
@@ -363,6 +370,37 @@ TEST_CASE("a variant's layout tables are written once, under /layout with the va
   CHECK(read_strings_attribute(gateways.get(), "units") == std::vector<std::string>{"", "m"});
 }
 
+TEST_CASE("a text column of an event table is a variable-length UTF-8 member") {
+  const Written w;
+  const Hdf5Handle file = open_file(w.file);
+  const Hdf5Handle data = open_dataset(file.get(), "/layout/001/sensor_data");
+  REQUIRE(data);
+  CHECK(member_names(data.get()) == std::vector<std::string>{"sensor", "count", "emits"});
+  Hdf5Handle type(H5Dget_type(data.get()), H5Tclose);
+  Hdf5Handle sensor_type(H5Tget_member_type(type.get(), 0), H5Tclose);
+  CHECK(H5Tget_class(sensor_type.get()) == H5T_STRING);
+  CHECK(H5Tis_variable_str(sensor_type.get()) > 0);
+  CHECK(H5Tget_cset(sensor_type.get()) == H5T_CSET_UTF8);
+  struct Row {
+    char* emits;
+    std::int64_t count;
+  };
+  Hdf5Handle text(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(text.get(), H5T_VARIABLE);
+  H5Tset_cset(text.get(), H5T_CSET_UTF8);
+  Hdf5Handle row_type(H5Tcreate(H5T_COMPOUND, sizeof(Row)), H5Tclose);
+  H5Tinsert(row_type.get(), "emits", offsetof(Row, emits), text.get());
+  H5Tinsert(row_type.get(), "count", offsetof(Row, count), H5T_NATIVE_INT64);
+  REQUIRE(rows_of(data.get()) == 2);
+  std::vector<Row> rows(2);
+  REQUIRE(H5Dread(data.get(), row_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, rows.data()) >= 0);
+  CHECK(std::string(rows[0].emits) == "people counts — «never images»");
+  CHECK(std::string(rows[1].emits).empty());
+  CHECK(rows[1].count == 10);
+  Hdf5Handle space(H5Dget_space(data.get()), H5Sclose);
+  H5Dvlen_reclaim(row_type.get(), space.get(), H5P_DEFAULT, rows.data());
+}
+
 TEST_CASE("an empty event table is a zero-row compound dataset that can still grow") {
   const Written w;
   const Hdf5Handle file = open_file(w.file);
@@ -550,6 +588,9 @@ with h5py.File(sys.argv[1], "r") as f:
     assert alerts["time_to_police_s"].isna().sum() == 3
     assert list(f["variants/000/rep_000/events/alerts"].attrs["units"]) == ["", "", "s", "s"]
     assert len(f["variants/000/rep_000/events/messages"]) == 0
+    data = pd.DataFrame(f["layout/001/sensor_data"][()])
+    assert data.loc[0, "emits"].decode("utf-8") == "people counts — «never images»", data
+    assert data.loc[1, "count"] == 10
     series = f["variants/000/rep_000/series/queue_length"]
     assert series.dims[0][0].name == "/variants/000/rep_000/series/time_s"
     assert series.attrs["description"] == "Alerts waiting for an operator."

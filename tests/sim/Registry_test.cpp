@@ -31,3 +31,27 @@ TEST_CASE("type descriptions give an example a user can copy") {
         "list of 24 non-negative numbers");
   CHECK(describe_type(choice("c", {"a", "b"}, "a", "")) == "one of a, b");
 }
+
+TEST_CASE("a model family must read registered sections and be registered once") {
+  Registry r;
+  r.add({"shops", "Shops.", {}});
+  r.add_model({"shop_alerts", "Alert buttons.", {"shops"}});
+  CHECK(r.find_model("shop_alerts")->sections == std::vector<std::string>{"shops"});
+  CHECK(r.find_model("none") == nullptr);
+  CHECK_THROWS_WITH_AS(r.add_model({"shop_alerts", "Again.", {}}), doctest::Contains("registered twice"),
+                       std::logic_error);
+  CHECK_THROWS_WITH_AS(r.add_model({"floods", "Rain.", {"drainage"}}),
+                       doctest::Contains("reads section 'drainage', which is not registered"), std::logic_error);
+}
+
+TEST_CASE("a parameter declared twice inside a nested section is a programming error") {
+  Registry r;
+  CHECK_THROWS_WITH_AS(r.add({"crime", "Crime.",
+                              {section("gunfire", "Shots.",
+                                       {param("rate", ParamType::RATE, "", "1/day", "R."),
+                                        param("rate", ParamType::RATE, "", "1/day", "R.")})}}),
+                       doctest::Contains("component 'crime.gunfire' declares parameter 'rate' twice"),
+                       std::logic_error);
+  CHECK(describe_type(section("k", "K.", {param("sigma", ParamType::DISTANCE, "m", "1m", "S.")})) ==
+        "a map of parameters (sigma)");
+}

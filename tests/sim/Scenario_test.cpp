@@ -395,3 +395,110 @@ TEST_CASE("an option that makes the warmup too long is reported where it sets it
   CHECK(e == "city.yaml:6:15: error: at 'warmup': the warmup \"3d\" is not shorter than the duration \"1d\"; make the "
              "warmup shorter than the duration (in variant 'long warmup')");
 }
+
+namespace {
+
+/// A registry with nested sections and two model families.
+const Registry& nested_registry() {
+  static const Registry r = [] {
+    using citytwin::sim::param;
+    using citytwin::sim::section;
+    Registry reg;
+    reg.add(ComponentSpec(
+        "crime", "Crime by type.",
+        {section("gunfire", "Shootings.",
+                 {param("rate", ParamType::RATE, "1/year", "20/year", "Background rate."),
+                  param("theta", ParamType::NUMBER, "", 0.2, "Offspring per event.").between(0, 0.99),
+                  section("kernel", "Triggering.", {param("sigma", ParamType::DISTANCE, "m", "100m", "Width.")}, true)}),
+         section("burglary", "Burglaries.", {param("rate", ParamType::RATE, "1/year", "50/year", "Background rate.")}),
+         param("area", ParamType::POINT, "m", Json::array({"1km", "1km"}), "Area.")}));
+    reg.add(ComponentSpec("shops", "Shops.", {param("count", ParamType::INTEGER, "", 10, "Shops.")}));
+    reg.add_model({"shops_only", "Shops alone.", {"shops"}});
+    reg.add_model({"safety", "Crime and shops.", {"crime", "shops"}});
+    return reg;
+  }();
+  return r;
+}
+
+Scenario load_nested(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
+  return Scenario::load_string(yaml, "city.yaml", nested_registry(), overrides);
+}
+
+std::string nested_error(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
+  try {
+    load_nested(yaml, overrides);
+  } catch (const ScenarioError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("a nested section gets its defaults only when written, an always-present one always") {
+  Scenario s = load_nested("duration: 1d\nmodel: safety\ncrime:\n  gunfire: {theta: 0.3}\n");
+  const Json& r = s.resolved();
+  CHECK(s.model() == "safety");
+  CHECK(r["crime"]["gunfire"]["theta"] == 0.3);
+  CHECK(r["crime"]["gunfire"]["rate"] == "20/year");
+  CHECK(r["crime"]["gunfire"]["kernel"]["sigma"] == "100m");
+  CHECK_FALSE(r["crime"].contains("burglary"));
+  CHECK(r["crime"]["area"] == Json::array({"1km", "1km"}));
+}
+
+TEST_CASE("the model defaults to the first family registered and names the sections it does not read") {
+  CHECK(load_nested("duration: 1d\nshops: {}\n").model() == "shops_only");
+  CHECK(nested_error("duration: 1d\nshops: {}\ncrime: {}\n") ==
+        "city.yaml:3:1: error: at 'crime': the model 'shops_only' does not read this section (it reads shops); "
+        "remove it, or choose a model that reads it (model: safety)");
+  CHECK(nested_error("duration: 1d\nmodel: safty\n") ==
+        "city.yaml:2:8: error: at 'model': expected one of shops_only, safety, got \"safty\"; did you mean 'safety'?");
+}
+
+TEST_CASE("a misspelled or mistyped key inside a nested section is located with its path") {
+  CHECK(nested_error("duration: 1d\nmodel: safety\ncrime:\n  gunfire:\n    thetta: 0.3\n") ==
+        "city.yaml:5:5: error: at 'crime.gunfire': unknown key 'thetta'; did you mean 'theta'? (allowed keys in "
+        "'crime.gunfire': rate, theta, kernel)");
+  CHECK(nested_error("duration: 1d\nmodel: safety\ncrime:\n  gunfire:\n    kernel: {sigma: -3m}\n") ==
+        "city.yaml:5:21: error: at 'crime.gunfire.kernel.sigma': \"-3m\" is a negative distance; distances are zero "
+        "or more, e.g. \"3m\"");
+  CHECK(nested_error("duration: 1d\nmodel: safety\ncrime:\n  gunfire: 3\n") ==
+        "city.yaml:4:12: error: at 'crime.gunfire': expected a map of the parameters of 'crime.gunfire' (rate, theta, "
+        "kernel), got 3");
+  CHECK(nested_error("duration: 1d\nmodel: safety\ncrime: {gunfire: {theta: 1.5}}\n") ==
+        "city.yaml:3:26: error: at 'crime.gunfire.theta': 1.5 is too large; it must be at most 0.99");
+}
+
+TEST_CASE("key paths reach into nested sections in --set, options and sweeps") {
+  Scenario s = load_nested("duration: 1d\nmodel: safety\ncrime: {}\nsweep: {crime.gunfire.theta: [0.1, 0.5]}\n",
+                           {"crime.burglary.rate=80/year"});
+  REQUIRE(s.variants().size() == 2);
+  CHECK(s.variants()[1].params["crime"]["gunfire"]["theta"] == 0.5);
+  CHECK(s.variants()[1].params["crime"]["gunfire"]["kernel"]["sigma"] == "100m");
+  CHECK(s.variants()[0].params["crime"]["burglary"]["rate"] == "80/year");
+  CHECK(s.variants()[1].label == "base | crime.gunfire.theta=0.5");
+  CHECK(nested_error("duration: 1d\nmodel: safety\ncrime: {}\n", {"crime.gunfire.thta=0.4"}) ==
+        "--set crime.gunfire.thta=0.4: error: unknown key 'thta'; did you mean 'theta'? (allowed keys in "
+        "'crime.gunfire': rate, theta, kernel); write it as --set key.path=value");
+  CHECK(nested_error("duration: 1d\nmodel: safety\ncrime: {}\n", {"crime.gunfire.theta.x=0.4"}) ==
+        "--set crime.gunfire.theta.x=0.4: error: 'crime.gunfire.theta' is a parameter; set its whole value, not a "
+        "part; write it as --set key.path=value");
+  CHECK(nested_error("duration: 1d\nmodel: safety\ncrime: {}\noptions: [{name: a, set: {model: shops_only}}]\n")
+            .find("'model' cannot differ between variants") != std::string::npos);
+}
+
+TEST_CASE("the schema describes nested sections and the model key") {
+  Json schema = citytwin::sim::scenario_schema(nested_registry());
+  const Json& gunfire = schema["properties"]["crime"]["properties"]["gunfire"];
+  CHECK(gunfire["type"] == "object");
+  CHECK(gunfire["additionalProperties"] == false);
+  CHECK(gunfire["properties"]["kernel"]["properties"]["sigma"]["default"] == "100m");
+  CHECK(schema["properties"]["model"]["enum"] == Json::array({"shops_only", "safety"}));
+  CHECK(schema["properties"]["model"]["default"] == "shops_only");
+}
+
+TEST_CASE("the resolved YAML of a scenario with nested sections reads back as the same scenario") {
+  Scenario s = load_nested("duration: 1d\nmodel: safety\ncrime: {gunfire: {theta: 0.3}}\n");
+  Scenario again = load_nested(s.resolved_yaml());
+  CHECK(again.resolved() == s.resolved());
+}
