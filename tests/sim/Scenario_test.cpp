@@ -49,14 +49,16 @@ const Registry& registry() {
   return r;
 }
 
-Scenario load(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
-  return Scenario::load_string(yaml, "city.yaml", registry(), overrides);
+Scenario load(const std::string& yaml, const std::vector<std::string>& overrides = {},
+              const Registry& with = registry()) {
+  return Scenario::load_string(yaml, "city.yaml", with, overrides);
 }
 
 /// The message of the ScenarioError that loading throws, or "" when the scenario is valid.
-std::string error_of(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
+std::string error_of(const std::string& yaml, const std::vector<std::string>& overrides = {},
+                     const Registry& with = registry()) {
   try {
-    load(yaml, overrides);
+    load(yaml, overrides, with);
   } catch (const ScenarioError& e) {
     return e.what();
   }
@@ -421,16 +423,11 @@ const Registry& nested_registry() {
 }
 
 Scenario load_nested(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
-  return Scenario::load_string(yaml, "city.yaml", nested_registry(), overrides);
+  return load(yaml, overrides, nested_registry());
 }
 
 std::string nested_error(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
-  try {
-    load_nested(yaml, overrides);
-  } catch (const ScenarioError& e) {
-    return e.what();
-  }
-  return "";
+  return error_of(yaml, overrides, nested_registry());
 }
 
 }  // namespace
