@@ -234,7 +234,7 @@ class ShopAlertRun {
   ShopAlertRun(const ShopAlertModel& model, const sim::ReplicationContext& ctx, std::vector<std::string>* trace,
                std::size_t max_trace)
       : p_(model.params()), shops_(model.shops()), ctx_(ctx), trace_(trace), max_trace_(max_trace),
-        core_(make_sensors(model.shops()), {p_.merge_window.count_us()}),
+        core_(make_sensors(model.shops()), detection_settings(p_)),
         operators_busy_(Time{}, 0.0), units_busy_(Time{}, 0.0), alert_queue_(Time{}, 0.0),
         platform_rng_(ctx.seed, ctx.replication, PLATFORM_ENTITY, "background_calls"),
         police_rng_(ctx.seed, ctx.replication, POLICE_ENTITY, "background_incidents"),
@@ -306,6 +306,11 @@ class ShopAlertRun {
       out.push_back({id, detection::SensorKind::ALERT_BUTTON, shops[s].x_m, shops[s].y_m});
     }
     return out;
+  }
+  static detection::DetectionSettings detection_settings(const ShopAlertParams& p) {
+    detection::DetectionSettings s;
+    s.merge_window_us = p.merge_window.count_us();
+    return s;
   }
   static std::vector<double> normalised(const std::vector<double>& w) {
     double mean = std::accumulate(w.begin(), w.end(), 0.0) / static_cast<double>(w.size());
@@ -379,7 +384,8 @@ class ShopAlertRun {
   // --- A press is a reading; it crosses the network (or is lost) and reaches the detection core.
   void press(std::uint32_t shop, Cause cause, std::int64_t aggression) {
     note("press at shop ", shop, cause == Cause::AGGRESSION ? " (aggression)" : " (accident)");
-    presses_.push_back({detection::Reading{shop, sim_.now().count_us(), 1.0}, cause, aggression});
+    presses_.push_back({detection::Reading{shop, sim_.now().count_us(), detection::Press{}, presses_.size()}, cause,
+                        aggression});
     network_.send(shop, presses_.size() - 1);
   }
   void press_outcome(const MessageOutcome& m) {
@@ -399,12 +405,12 @@ class ShopAlertRun {
 
   void reading_arrives(const detection::Reading& r, Cause cause) {
     detection::ConsumeResult out = core_.consume(r, sim_.now().count_us());
-    if (out.merged) {
+    if (out.fate == detection::Fate::MERGED) {
       if (std::int64_t a = open_alert_[r.sensor]; a >= 0) ++alerts_[static_cast<std::size_t>(a)].presses;
       if (counted(sim_.now())) ++presses_merged_;
       return;
     }
-    if (!out.raised) return;
+    if (out.fate != detection::Fate::RAISED) return;
     // A new alert: the platform queues it for a call-back.
     AlertRecord rec;
     rec.shop = r.sensor;
@@ -414,7 +420,7 @@ class ShopAlertRun {
     alerts_.push_back(rec);
     auto index = static_cast<std::int64_t>(alerts_.size() - 1);
     open_alert_[r.sensor] = index;
-    note("alert ", out.raised->id, " raised for shop ", r.sensor);
+    note("alert ", out.alert, " raised for shop ", r.sensor);
     enqueue_call({index, places_[r.sensor], sim_.now()});
   }
 

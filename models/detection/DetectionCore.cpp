@@ -1,6 +1,8 @@
-// The detection core: alert-button readings become alerts, repeated presses merge.
+// The detection core: each kind of reading to its detector, then alerts of one incident fused.
 #include "models/detection/DetectionCore.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <limits>
 
 namespace citytwin::detection {
@@ -8,6 +10,11 @@ namespace citytwin::detection {
 const char* to_string(SensorKind k) {
   switch (k) {
     case SensorKind::ALERT_BUTTON: return "alert_button";
+    case SensorKind::MICROPHONE: return "microphone";
+    case SensorKind::COUNTING_CAMERA: return "counting_camera";
+    case SensorKind::VIDEO_ANALYTICS: return "video_analytics";
+    case SensorKind::CITIZEN_LINE: return "citizen_line";
+    case SensorKind::LEVEL: return "level";
   }
   return "unknown";
 }
@@ -15,48 +22,305 @@ const char* to_string(SensorKind k) {
 const char* to_string(AlertClass c) {
   switch (c) {
     case AlertClass::SHOP_AGGRESSION: return "shop_aggression";
+    case AlertClass::GUNFIRE: return "gunfire";
+    case AlertClass::ASSAULT: return "assault";
+    case AlertClass::ROBBERY: return "robbery";
+    case AlertClass::BURGLARY: return "burglary";
+    case AlertClass::ALTERCATION: return "altercation";
+    case AlertClass::ABANDONED_OBJECT: return "abandoned_object";
+    case AlertClass::CROWDING: return "crowding";
+    case AlertClass::HIGH_LEVEL: return "high_level";
   }
   return "unknown";
 }
 
+const char* to_string(VideoEventKind k) {
+  switch (k) {
+    case VideoEventKind::FIGHT: return "fight";
+    case VideoEventKind::ABANDONED_OBJECT: return "abandoned_object";
+  }
+  return "unknown";
+}
+
+const char* to_string(Fate f) {
+  switch (f) {
+    case Fate::RAISED: return "raised";
+    case Fate::MERGED: return "merged";
+    case Fate::PENDING: return "pending";
+    case Fate::UNCHANGED: return "unchanged";
+    case Fate::CLEARED: return "cleared";
+    case Fate::LATE: return "late";
+    case Fate::REJECTED: return "rejected";
+  }
+  return "unknown";
+}
+
+namespace {
+
+/// The kind of incident an alert class belongs to, for fusion; -1 for classes that are never fused.
+int incident_category(AlertClass c) {
+  switch (c) {
+    case AlertClass::GUNFIRE: return 0;
+    case AlertClass::SHOP_AGGRESSION:
+    case AlertClass::ASSAULT:
+    case AlertClass::ROBBERY:
+    case AlertClass::ALTERCATION: return 1;
+    case AlertClass::BURGLARY: return 2;
+    case AlertClass::ABANDONED_OBJECT: return 3;
+    case AlertClass::CROWDING:
+    case AlertClass::HIGH_LEVEL: return -1;
+  }
+  return -1;
+}
+
+bool payload_fits(SensorKind kind, const Payload& p) {
+  switch (kind) {
+    case SensorKind::ALERT_BUTTON: return std::holds_alternative<Press>(p);
+    case SensorKind::MICROPHONE: return std::holds_alternative<Impulse>(p);
+    case SensorKind::COUNTING_CAMERA:
+    case SensorKind::LEVEL: return std::holds_alternative<Measurement>(p);
+    case SensorKind::VIDEO_ANALYTICS: return std::holds_alternative<VideoEvent>(p);
+    case SensorKind::CITIZEN_LINE: return std::holds_alternative<CitizenReport>(p);
+  }
+  return false;
+}
+
+}  // namespace
+
 DetectionCore::DetectionCore(std::vector<SensorInfo> sensors, DetectionSettings settings)
-    : sensors_(std::move(sensors)), settings_(settings),
-      last_press_us_(sensors_.size(), std::numeric_limits<std::int64_t>::min()) {}
+    : sensors_(std::move(sensors)), settings_(settings), gunfire_(settings.gunfire),
+      last_us_(sensors_.size(), std::numeric_limits<std::int64_t>::min()), sensor_alert_(sensors_.size(), 0) {
+  for (int k = 0; k < 2; ++k) {
+    last_event_us_[k].assign(sensors_.size(), std::numeric_limits<std::int64_t>::min());
+    event_alert_[k].assign(sensors_.size(), 0);
+  }
+  horizon_us_ = std::max({settings_.merge_window_us, settings_.event_merge_window_us, settings_.fusion_window_us});
+}
+
+DetectionCore::Open* DetectionCore::find_open(std::uint64_t id) {
+  if (id == 0) return nullptr;
+  for (Open& o : open_)
+    if (o.alert.id == id) return &o;
+  return nullptr;
+}
+
+void DetectionCore::forget_before(std::int64_t time_us) {
+  // Alerts whose latest observation is older than every merge window can take nothing more.
+  while (!open_.empty() && open_.front().last_us < time_us - horizon_us_) open_.pop_front();
+}
+
+AlertEvent DetectionCore::join(Open& open, const Reading& r) {
+  ++counts_.merged;
+  open.alert.reading_ids.push_back(r.id);
+  open.alert.first_reading_us = std::min(open.alert.first_reading_us, r.time_us);
+  open.last_us = std::max(open.last_us, r.time_us);
+  return {AlertEvent::Kind::MERGED, open.alert};
+}
+
+AlertEvent DetectionCore::raise_or_fuse(Alert candidate, std::int64_t arrival_us, bool fusable) {
+  int category = incident_category(candidate.cls);
+  if (fusable && category >= 0) {
+    for (Open& o : open_) {
+      if (!o.fusable || incident_category(o.alert.cls) != category) continue;
+      if (o.alert.cls == AlertClass::SHOP_AGGRESSION && candidate.cls == AlertClass::SHOP_AGGRESSION) continue;
+      double d = std::hypot(o.alert.x_m - candidate.x_m, o.alert.y_m - candidate.y_m);
+      if (d > settings_.fusion_radius_m + o.alert.uncertainty_m + candidate.uncertainty_m) continue;
+      std::int64_t dt = candidate.first_reading_us - o.alert.first_reading_us;
+      if ((dt < 0 ? -dt : dt) > settings_.fusion_window_us) continue;
+      // The same incident: the open alert takes the evidence, and the better place.
+      ++counts_.fused;
+      Alert& a = o.alert;
+      a.reading_ids.insert(a.reading_ids.end(), candidate.reading_ids.begin(), candidate.reading_ids.end());
+      a.sensors += candidate.sensors;
+      a.confidence = 1.0 - (1.0 - a.confidence) * (1.0 - candidate.confidence);
+      if (candidate.uncertainty_m < a.uncertainty_m) {
+        a.x_m = candidate.x_m;
+        a.y_m = candidate.y_m;
+        a.uncertainty_m = candidate.uncertainty_m;
+        a.located = candidate.located;
+      }
+      a.first_reading_us = std::min(a.first_reading_us, candidate.first_reading_us);
+      o.last_us = std::max(o.last_us, candidate.first_reading_us);
+      return {AlertEvent::Kind::MERGED, a};
+    }
+  }
+  candidate.id = next_id_++;
+  candidate.raised_us = arrival_us;
+  ++counts_.raised;
+  open_.push_back({candidate, candidate.first_reading_us, fusable});
+  return {AlertEvent::Kind::RAISED, candidate};
+}
+
+Alert DetectionCore::at_sensor(const Reading& r, AlertClass cls, double confidence) const {
+  const SensorInfo& s = sensors_[r.sensor];
+  Alert a;
+  a.cls = cls;
+  a.sensor = r.sensor;
+  a.first_reading_us = r.time_us;
+  a.x_m = s.x_m;
+  a.y_m = s.y_m;
+  a.uncertainty_m = s.range_m;
+  a.confidence = confidence;
+  a.reading_ids.push_back(r.id);
+  return a;
+}
+
+ConsumeResult DetectionCore::merged_into(Open& open, const Reading& r) {
+  ConsumeResult out;
+  out.events.push_back(join(open, r));
+  out.alert = open.alert.id;
+  out.fate = Fate::MERGED;
+  return out;
+}
+
+ConsumeResult DetectionCore::outcome(AlertEvent e) {
+  ConsumeResult out;
+  out.fate = e.kind == AlertEvent::Kind::RAISED ? Fate::RAISED : Fate::MERGED;
+  if (out.fate == Fate::MERGED) ++counts_.merged;
+  out.alert = e.alert.id;
+  out.events.push_back(std::move(e));
+  return out;
+}
 
 ConsumeResult DetectionCore::consume(const Reading& r, std::int64_t arrival_us) {
-  ++readings_;
+  ++counts_.readings;
   ConsumeResult out;
-  // Refuse what cannot come from a known sensor.
-  if (r.sensor >= sensors_.size() || !(r.value > 0.0)) {
-    ++rejected_;
-    out.rejected = true;
+  // Refuse what cannot come from a known sensor: the sensor exists and sends this kind of payload.
+  if (r.sensor >= sensors_.size() || !payload_fits(sensors_[r.sensor].kind, r.payload)) {
+    ++counts_.rejected;
     return out;
   }
-  const SensorInfo& s = sensors_[r.sensor];
+  // First what time closes, then the reading itself.
+  out.events = advance(arrival_us);
+  forget_before(r.time_us);
+  ConsumeResult own;
+  if (std::holds_alternative<Press>(r.payload)) {
+    own = on_press(r, arrival_us);
+  } else if (const auto* impulse = std::get_if<Impulse>(&r.payload)) {
+    if (!std::isfinite(impulse->gunfire_logit) || !std::isfinite(impulse->level_db)) {
+      ++counts_.rejected;
+      own.fate = Fate::REJECTED;
+    } else if (gunfire_.add(r, *impulse, sensors_[r.sensor])) {
+      own.fate = Fate::PENDING;
+    } else {
+      ++counts_.late;
+      own.fate = Fate::LATE;
+    }
+  } else if (const auto* m = std::get_if<Measurement>(&r.payload)) {
+    own = on_measurement(r, *m, arrival_us);
+  } else if (const auto* e = std::get_if<VideoEvent>(&r.payload)) {
+    own = on_video(r, *e, arrival_us);
+  } else if (const auto* c = std::get_if<CitizenReport>(&r.payload)) {
+    own = on_report(r, *c, arrival_us);
+  }
+  out.fate = own.fate;
+  out.alert = own.alert;
+  out.events.insert(out.events.end(), own.events.begin(), own.events.end());
+  return out;
+}
 
+std::vector<AlertEvent> DetectionCore::advance(std::int64_t now_us) {
+  std::vector<AlertEvent> events;
+  for (GunfireCandidate& c : gunfire_.advance(now_us)) {
+    forget_before(c.alert.first_reading_us);
+    events.push_back(raise_or_fuse(std::move(c.alert), now_us, true));
+  }
+  return events;
+}
+
+ConsumeResult DetectionCore::on_press(const Reading& r, std::int64_t arrival_us) {
+  ConsumeResult out;
   // A press close to the previous press of the same button joins the open alert. Readings may arrive out
   // of order, so the window is measured on the sensor's own times.
-  std::int64_t& last = last_press_us_[r.sensor];
+  std::int64_t& last = last_us_[r.sensor];
   bool within = last != std::numeric_limits<std::int64_t>::min() &&
                 (r.time_us >= last ? r.time_us - last : last - r.time_us) <= settings_.merge_window_us;
   if (r.time_us > last) last = r.time_us;
   if (within) {
-    ++merged_;
-    out.merged = true;
+    if (Open* o = find_open(sensor_alert_[r.sensor])) return merged_into(*o, r);
+    ++counts_.merged;
+    out.fate = Fate::MERGED;
     return out;
   }
-
-  Alert a;
-  a.id = next_id_++;
-  a.cls = AlertClass::SHOP_AGGRESSION;
-  a.sensor = r.sensor;
-  a.first_reading_us = r.time_us;
-  a.raised_us = arrival_us;
-  a.x_m = s.x_m;
-  a.y_m = s.y_m;
-  a.confidence = 1.0;
-  out.raised = a;
+  out = outcome(raise_or_fuse(at_sensor(r, AlertClass::SHOP_AGGRESSION, 1.0), arrival_us, true));
+  sensor_alert_[r.sensor] = out.alert;
   return out;
+}
+
+ConsumeResult DetectionCore::on_measurement(const Reading& r, const Measurement& m, std::int64_t arrival_us) {
+  ConsumeResult out;
+  const SensorInfo& s = sensors_[r.sensor];
+  if (!std::isfinite(m.value) || m.value < 0.0 ||
+      (s.kind == SensorKind::COUNTING_CAMERA && m.value != std::floor(m.value))) {
+    ++counts_.rejected;
+    out.fate = Fate::REJECTED;
+    return out;
+  }
+  // Readings of one sensor are taken in their own order; an older one is late.
+  if (r.time_us < last_us_[r.sensor]) {
+    ++counts_.late;
+    out.fate = Fate::LATE;
+    return out;
+  }
+  last_us_[r.sensor] = r.time_us;
+  out.fate = Fate::UNCHANGED;
+  if (std::isnan(s.threshold)) return out;
+  Open* open = find_open(sensor_alert_[r.sensor]);
+  if (!open) sensor_alert_[r.sensor] = 0;
+  if (m.value > s.threshold) {
+    if (open) return merged_into(*open, r);
+    AlertClass cls = s.kind == SensorKind::COUNTING_CAMERA ? AlertClass::CROWDING : AlertClass::HIGH_LEVEL;
+    out = outcome(raise_or_fuse(at_sensor(r, cls, 1.0), arrival_us, false));
+    sensor_alert_[r.sensor] = out.alert;
+  } else if (open && m.value < settings_.clear_fraction * s.threshold) {
+    // Back below the threshold, with hysteresis: the alert ends and stops taking readings.
+    ++counts_.cleared;
+    open->alert.reading_ids.push_back(r.id);
+    out.events.push_back({AlertEvent::Kind::CLEARED, open->alert});
+    out.alert = open->alert.id;
+    out.fate = Fate::CLEARED;
+    open->fusable = false;
+    sensor_alert_[r.sensor] = 0;
+  } else if (open) {
+    return merged_into(*open, r);
+  }
+  return out;
+}
+
+ConsumeResult DetectionCore::on_video(const Reading& r, const VideoEvent& e, std::int64_t arrival_us) {
+  ConsumeResult out;
+  auto kind = static_cast<std::size_t>(e.kind);
+  if (kind > 1 || !(e.score >= 0.0 && e.score <= 1.0)) {
+    ++counts_.rejected;
+    out.fate = Fate::REJECTED;
+    return out;
+  }
+  std::int64_t& last = last_event_us_[kind][r.sensor];
+  bool within = last != std::numeric_limits<std::int64_t>::min() &&
+                (r.time_us >= last ? r.time_us - last : last - r.time_us) <= settings_.event_merge_window_us;
+  if (r.time_us > last) last = r.time_us;
+  if (within)
+    if (Open* o = find_open(event_alert_[kind][r.sensor])) return merged_into(*o, r);
+  AlertClass cls = e.kind == VideoEventKind::FIGHT ? AlertClass::ALTERCATION : AlertClass::ABANDONED_OBJECT;
+  out = outcome(raise_or_fuse(at_sensor(r, cls, e.score), arrival_us, true));
+  event_alert_[kind][r.sensor] = out.alert;
+  return out;
+}
+
+ConsumeResult DetectionCore::on_report(const Reading& r, const CitizenReport& c, std::int64_t arrival_us) {
+  ConsumeResult out;
+  if (!std::isfinite(c.x_m) || !std::isfinite(c.y_m) || !(c.uncertainty_m >= 0.0) ||
+      static_cast<std::size_t>(c.reported) >= ALERT_CLASS_COUNT) {
+    ++counts_.rejected;
+    out.fate = Fate::REJECTED;
+    return out;
+  }
+  // At the place the caller gave, not at the line's "sensor".
+  Alert a = at_sensor(r, c.reported, 1.0);
+  a.x_m = c.x_m;
+  a.y_m = c.y_m;
+  a.uncertainty_m = c.uncertainty_m;
+  return outcome(raise_or_fuse(a, arrival_us, true));
 }
 
 }  // namespace citytwin::detection
