@@ -10,6 +10,9 @@
 #include <sstream>
 
 #include "models/detection/DetectionCore.hpp"
+#include "models/hazards/WeeklyProfile.hpp"
+#include "models/response/Platform.hpp"
+#include "models/response/PoliceFleet.hpp"
 #include "sim/Check.hpp"
 #include "sim/RandomStream.hpp"
 #include "sim/Scenario.hpp"
@@ -215,12 +218,6 @@ struct AlertRecord {
   std::uint32_t presses = 1;
 };
 
-/// Work for an operator or a police unit: an alert (index into the records) or background work.
-struct Job {
-  std::int64_t alert = -1;  // -1: background
-  Place where;
-  Time queued;
-};
 
 /// A press on its way through the network, with the truth the detection core never sees.
 struct PressInFlight {
@@ -235,28 +232,23 @@ class ShopAlertRun {
                std::size_t max_trace)
       : p_(model.params()), shops_(model.shops()), ctx_(ctx), trace_(trace), max_trace_(max_trace),
         core_(make_sensors(model.shops()), detection_settings(p_)),
-        operators_busy_(Time{}, 0.0), units_busy_(Time{}, 0.0), alert_queue_(Time{}, 0.0),
+        profile_(p_.hourly_profile, p_.weekly_profile),
         platform_rng_(ctx.seed, ctx.replication, PLATFORM_ENTITY, "background_calls"),
         police_rng_(ctx.seed, ctx.replication, POLICE_ENTITY, "background_incidents"),
-        places_(model.shop_places()), station_(model.station()),
+        places_(model.shop_places()),
+        travel_(model.router() ? std::make_unique<TravelTimes>(*model.router()) : nullptr),
+        platform_(sim_, p_.operators, 2, p_.abandon_after,
+                  [this](const PlatformJob& job) { return call_starts(job); },
+                  [this](const PlatformJob& job) { call_done(job); },
+                  [this](const PlatformJob& job) { abandoned(job); }),
+        fleet_(sim_, fleet_settings(p_, model.station()), 2, p_.streets.get(), travel_.get(),
+               [this](const PoliceJob& job, std::size_t unit, Time) { unit_sent(job, unit); },
+               [this](const PoliceJob& job, std::size_t unit) { return unit_arrives(job, unit); }),
         network_(model.network(), sim_, ctx.seed, ctx.replication,
                  [this](const MessageOutcome& m) { press_outcome(m); }, true) {
-    if (model.router()) {
-      travel_.emplace(*model.router());
-      // An edge arriving at each vertex, to stand for a unit waiting at an intersection.
-      const StreetGraph& g = *p_.streets;
-      in_edge_.assign(g.vertex_count(), StreetEdge::NO_EDGE);
-      for (std::uint32_t e = 0; e < g.edge_count(); ++e) in_edge_[g.edges()[e].to] = e;
-    }
     shop_rng_.reserve(shops_.size());
     for (std::uint32_t s = 0; s < shops_.size(); ++s) shop_rng_.push_back(ShopStreams(ctx, s));
     open_alert_.assign(shops_.size(), -1);
-    units_.resize(p_.units);
-    for (Unit& u : units_) u.from = u.to = station_;
-    hour_weight_ = normalised(p_.hourly_profile);
-    day_weight_ = normalised(p_.weekly_profile);
-    max_weight_ = *std::max_element(hour_weight_.begin(), hour_weight_.end()) *
-                  *std::max_element(day_weight_.begin(), day_weight_.end());
   }
 
   sim::ReplicationResults run() {
@@ -290,13 +282,15 @@ class ShopAlertRun {
           call(c.seed, c.replication, s, "call"), police(c.seed, c.replication, s, "police") {}
     sim::RandomStream aggression, accident, pressing, network, call, police;
   };
-  enum class UnitState : std::uint8_t { AT_STATION, RETURNING, EN_ROUTE, ON_SITE };
-  struct Unit {
-    UnitState state = UnitState::AT_STATION;
-    Place from, to;            // leg being travelled
-    Time depart, arrive;       // of that leg
-    sim::EventHandle arrival;  // pending arrival at the station while returning
-  };
+  static FleetSettings fleet_settings(const ShopAlertParams& p, const Place& station) {
+    FleetSettings f;
+    f.units = p.units;
+    f.stations = {station};
+    f.turnout = p.turnout;
+    f.speed_m_per_s = p.speed_m_per_s;
+    f.circuity = p.circuity;
+    return f;
+  }
 
   static std::vector<detection::SensorInfo> make_sensors(const std::vector<sim::Point>& shops) {
     std::vector<detection::SensorInfo> out;
@@ -311,12 +305,6 @@ class ShopAlertRun {
     detection::DetectionSettings s;
     s.merge_window_us = p.merge_window.count_us();
     return s;
-  }
-  static std::vector<double> normalised(const std::vector<double>& w) {
-    double mean = std::accumulate(w.begin(), w.end(), 0.0) / static_cast<double>(w.size());
-    std::vector<double> out(w);
-    for (double& x : out) x /= mean;
-    return out;
   }
 
   template <class... Args>
@@ -334,19 +322,15 @@ class ShopAlertRun {
 
   // --- Shops: aggressions follow the hourly and weekly profile (a Poisson process thinned from its peak
   // rate), accidental presses a constant rate.
-  double weight_at(Time t) const {
-    std::int64_t hour = t.count_us() / 3'600'000'000LL;
-    return hour_weight_[static_cast<std::size_t>(hour % 24)] * day_weight_[static_cast<std::size_t>((hour / 24) % 7)];
-  }
   void next_aggression(std::uint32_t shop) {
-    double peak = p_.aggression_rate_per_s * max_weight_;
+    double peak = p_.aggression_rate_per_s * profile_.max_weight();
     if (peak <= 0.0) return;
     sim::RandomStream& rng = shop_rng_[shop].aggression;
     Time t = sim_.now();
     for (;;) {
       t += Time::seconds(rng.exponential(1.0 / peak));
       if (t >= p_.duration) return;
-      if (rng.uniform() * max_weight_ < weight_at(t)) break;
+      if (rng.uniform() * profile_.max_weight() < profile_.weight(t)) break;
     }
     sim_.schedule_at(t, [this, shop] { aggression(shop); });
   }
@@ -421,7 +405,7 @@ class ShopAlertRun {
     auto index = static_cast<std::int64_t>(alerts_.size() - 1);
     open_alert_[r.sensor] = index;
     note("alert ", out.alert, " raised for shop ", r.sensor);
-    enqueue_call({index, places_[r.sensor], sim_.now()});
+    platform_.submit({index, 0, true});
   }
 
   // --- The platform: alerts first, other work after, c operators.
@@ -430,82 +414,38 @@ class ShopAlertRun {
     Time t = sim_.now() + Time::seconds(platform_rng_.exponential(1.0 / p_.background_call_rate_per_s));
     if (t < p_.duration)
       sim_.schedule_at(t, [this] {
-        enqueue_call({-1, {}, sim_.now()});
+        platform_.submit({-1, 1, false});
         next_background_call();
       });
   }
-  void enqueue_call(Job job) {
-    if (job.alert >= 0) {
-      call_queue_.push_back(job);
-      alert_queue_.add(sim_.now(), 1.0);
-      if (p_.abandon_after > Time{}) {
-        std::int64_t a = job.alert;
-        abandon_timer_.resize(alerts_.size());
-        abandon_timer_[static_cast<std::size_t>(a)] = sim_.schedule_in(p_.abandon_after, [this, a] { abandon(a); });
-      }
-    } else {
-      background_calls_.push_back(job);
-    }
-    start_calls();
-  }
-  void abandon(std::int64_t a) {
-    AlertRecord& rec = alerts_[static_cast<std::size_t>(a)];
+  void abandoned(const PlatformJob& job) {
+    AlertRecord& rec = alerts_[static_cast<std::size_t>(job.id)];
     rec.abandoned = true;
-    if (open_alert_[rec.shop] == a) open_alert_[rec.shop] = -1;
-    alert_queue_.add(sim_.now(), -1.0);
+    if (open_alert_[rec.shop] == job.id) open_alert_[rec.shop] = -1;
     note("alert for shop ", rec.shop, " abandoned");
   }
-  void start_calls() {
-    while (busy_operators_ < p_.operators) {
-      // Skip alerts that were abandoned while waiting.
-      while (!call_queue_.empty() && alerts_[static_cast<std::size_t>(call_queue_.front().alert)].abandoned)
-        call_queue_.pop_front();
-      Job job;
-      if (!call_queue_.empty()) {
-        job = call_queue_.front();
-        call_queue_.pop_front();
-        alert_queue_.add(sim_.now(), -1.0);
-      } else if (!background_calls_.empty()) {
-        job = background_calls_.front();
-        background_calls_.pop_front();
-      } else {
-        return;
-      }
-      ++busy_operators_;
-      operators_busy_.set(sim_.now(), busy_operators_);
-      Time duration;
-      if (job.alert >= 0) {
-        auto a = static_cast<std::size_t>(job.alert);
-        if (a < abandon_timer_.size()) sim_.cancel(abandon_timer_[a]);
-        AlertRecord& rec = alerts_[a];
-        rec.callback_start_s = sim_.now().to_seconds();
-        duration = p_.call_duration.sample(shop_rng_[rec.shop].call);
-        note("operator calls shop ", rec.shop, " back");
-      } else {
-        duration = p_.background_call_duration.sample(platform_rng_);
-      }
-      sim_.schedule_in(duration, [this, job] { call_done(job); });
-    }
+  Time call_starts(const PlatformJob& job) {
+    if (job.id < 0) return p_.background_call_duration.sample(platform_rng_);
+    AlertRecord& rec = alerts_[static_cast<std::size_t>(job.id)];
+    rec.callback_start_s = sim_.now().to_seconds();
+    Time duration = p_.call_duration.sample(shop_rng_[rec.shop].call);
+    note("operator calls shop ", rec.shop, " back");
+    return duration;
   }
-  void call_done(const Job& job) {
-    --busy_operators_;
-    operators_busy_.set(sim_.now(), busy_operators_);
-    if (job.alert >= 0) {
-      auto a = static_cast<std::size_t>(job.alert);
-      AlertRecord& rec = alerts_[a];
-      rec.callback_end_s = sim_.now().to_seconds();
-      if (open_alert_[rec.shop] == job.alert) open_alert_[rec.shop] = -1;
-      // The call decides: a confirmed aggression (or an unanswered false alarm) sends the police.
-      sim::RandomStream& rng = shop_rng_[rec.shop].call;
-      double p = rec.cause == Cause::AGGRESSION ? p_.confirm_probability : p_.false_dispatch_probability;
-      if (rng.bernoulli(p)) {
-        rec.dispatched = true;
-        rec.dispatched_s = sim_.now().to_seconds();
-        note("dispatch requested for shop ", rec.shop);
-        request_police({job.alert, places_[rec.shop], sim_.now()});
-      }
+  void call_done(const PlatformJob& job) {
+    if (job.id < 0) return;
+    AlertRecord& rec = alerts_[static_cast<std::size_t>(job.id)];
+    rec.callback_end_s = sim_.now().to_seconds();
+    if (open_alert_[rec.shop] == job.id) open_alert_[rec.shop] = -1;
+    // The call decides: a confirmed aggression (or an unanswered false alarm) sends the police.
+    sim::RandomStream& rng = shop_rng_[rec.shop].call;
+    double p = rec.cause == Cause::AGGRESSION ? p_.confirm_probability : p_.false_dispatch_probability;
+    if (rng.bernoulli(p)) {
+      rec.dispatched = true;
+      rec.dispatched_s = sim_.now().to_seconds();
+      note("dispatch requested for shop ", rec.shop);
+      fleet_.request({job.id, places_[rec.shop], 0});
     }
-    start_calls();
   }
 
   // --- The police: the nearest free unit by travel time; shop alerts before other incidents.
@@ -515,140 +455,35 @@ class ShopAlertRun {
     if (t >= p_.duration) return;
     Place where = random_place(p_, police_rng_);
     sim_.schedule_at(t, [this, where] {
-      request_police({-1, where, sim_.now()});
+      fleet_.request({-1, where, 1});
       next_background_incident();
     });
   }
-  // Where a unit is now. A unit on its way back is on the straight line from the incident to the station,
-  // or, on streets, at the last intersection it passed on its fastest route home.
-  Place position(const Unit& u) {
-    if (u.state != UnitState::RETURNING || u.arrive <= u.depart) return u.state == UnitState::AT_STATION ? station_ : u.to;
-    double elapsed_s = (sim_.now() - u.depart).to_seconds();
-    if (travel_) return place_on_way_home(u.from, elapsed_s);
-    double f = std::clamp(elapsed_s / (u.arrive - u.depart).to_seconds(), 0.0, 1.0);
-    const sim::Point& a = u.from.point;
-    const sim::Point& b = u.to.point;
-    return {{a.x_m + f * (b.x_m - a.x_m), a.y_m + f * (b.y_m - a.y_m)}, {}};
+  void unit_sent(const PoliceJob& job, std::size_t unit) {
+    if (job.id >= 0) alerts_[static_cast<std::size_t>(job.id)].unit = static_cast<int>(unit);
+    note("unit ", unit, " sent", job.id >= 0 ? " to a shop alert" : " to another incident");
   }
-  Place place_on_way_home(const Place& from, double elapsed_s) {
-    const StreetGraph& g = *p_.streets;
-    const StreetEdge& first = g.edges()[from.street.edge];
-    double first_s = first.length_m > 0 ? first.time_s * (1.0 - from.street.offset_m / first.length_m) : 0.0;
-    if (elapsed_s < first_s) return from;
-    std::uint32_t home = g.edges()[station_.street.edge].from;
-    const std::vector<double>& to_home = travel_->to_destination(home);
-    const std::vector<std::uint32_t>& next = travel_->successors_toward(home);
-    std::uint32_t v = first.to;
-    double start_s = to_home[v];
-    if (!std::isfinite(start_s)) return from;
-    while (v != home && first_s + (start_s - to_home[next[v]]) <= elapsed_s) v = next[v];
-    if (v == home) return station_;
-    return {g.vertices()[v].pos, location_at_vertex(v)};
-  }
-  // A location at vertex v: the end of an edge arriving there.
-  StreetLocation location_at_vertex(std::uint32_t v) const {
-    const StreetGraph& g = *p_.streets;
-    std::uint32_t e = in_edge_[v];
-    return {e, g.edges()[e].length_m, g.vertices()[v].pos, 0.0};
-  }
-  Time drive_time(const Place& a, const Place& b) {
-    if (travel_) return Time::seconds(travel_->between(a.street, b.street));
-    double d = std::hypot(a.point.x_m - b.point.x_m, a.point.y_m - b.point.y_m) * p_.circuity;
-    return Time::seconds(d / p_.speed_m_per_s);
-  }
-  void request_police(const Job& job) {
-    if (job.alert >= 0)
-      police_queue_.push_back(job);
-    else
-      background_incidents_.push_back(job);
-    dispatch_free_units();
-  }
-  void dispatch_free_units() {
-    for (;;) {
-      std::deque<Job>& q = !police_queue_.empty() ? police_queue_ : background_incidents_;
-      if (q.empty()) return;
-      const Job& job = q.front();
-      // The free unit that reaches the place first; ties go to the lower unit number.
-      int best = -1;
-      Time best_time = Time::max();
-      for (std::size_t i = 0; i < units_.size(); ++i) {
-        const Unit& u = units_[i];
-        if (u.state == UnitState::EN_ROUTE || u.state == UnitState::ON_SITE) continue;
-        Time t = drive_time(position(u), job.where) + (u.state == UnitState::AT_STATION ? p_.turnout : Time{});
-        if (t < best_time) {
-          best_time = t;
-          best = static_cast<int>(i);
-        }
-      }
-      if (best < 0) return;
-      Job j = job;
-      q.pop_front();
-      send(static_cast<std::size_t>(best), j, best_time);
-    }
-  }
-  void send(std::size_t unit, const Job& job, Time travel) {
-    Unit& u = units_[unit];
-    if (u.state == UnitState::RETURNING) sim_.cancel(u.arrival);
-    u.from = position(u);
-    u.to = job.where;
-    u.depart = sim_.now();
-    u.arrive = sim_.now() + travel;
-    u.state = UnitState::EN_ROUTE;
-    set_busy_units();
-    if (job.alert >= 0) alerts_[static_cast<std::size_t>(job.alert)].unit = static_cast<int>(unit);
-    note("unit ", unit, " sent", job.alert >= 0 ? " to a shop alert" : " to another incident");
-    sim_.schedule_at(u.arrive, [this, unit, job] { arrive(unit, job); });
-  }
-  void arrive(std::size_t unit, const Job& job) {
-    Unit& u = units_[unit];
-    u.state = UnitState::ON_SITE;
-    Time stay;
-    if (job.alert >= 0) {
-      AlertRecord& rec = alerts_[static_cast<std::size_t>(job.alert)];
-      rec.police_arrival_s = sim_.now().to_seconds();
-      stay = p_.on_site.sample(shop_rng_[rec.shop].police);
-      note("unit ", unit, " on site at shop ", rec.shop);
-    } else {
-      stay = p_.background_on_site.sample(police_rng_);
-    }
-    sim_.schedule_in(stay, [this, unit] { leave_site(unit); });
-  }
-  void leave_site(std::size_t unit) {
-    Unit& u = units_[unit];
-    // Free again: heads back to the station, and can be sent anywhere on the way.
-    u.state = UnitState::RETURNING;
-    u.from = u.to;
-    u.to = station_;
-    u.depart = sim_.now();
-    u.arrive = sim_.now() + drive_time(u.from, u.to);
-    u.arrival = sim_.schedule_at(u.arrive, [this, unit] {
-      units_[unit].state = UnitState::AT_STATION;
-    });
-    set_busy_units();
-    dispatch_free_units();
-  }
-  double busy_unit_count() const {
-    double busy = 0;
-    for (const Unit& u : units_) busy += (u.state == UnitState::EN_ROUTE || u.state == UnitState::ON_SITE) ? 1 : 0;
-    return busy;
-  }
-  void set_busy_units() {
-    units_busy_.set(sim_.now(), busy_unit_count());
+  Time unit_arrives(const PoliceJob& job, std::size_t unit) {
+    if (job.id < 0) return p_.background_on_site.sample(police_rng_);
+    AlertRecord& rec = alerts_[static_cast<std::size_t>(job.id)];
+    rec.police_arrival_s = sim_.now().to_seconds();
+    Time stay = p_.on_site.sample(shop_rng_[rec.shop].police);
+    note("unit ", unit, " on site at shop ", rec.shop);
+    return stay;
   }
 
   // --- Recording.
   void end_warmup() {
-    operators_busy_.reset(sim_.now());
-    units_busy_.reset(sim_.now());
-    alert_queue_.reset(sim_.now());
+    platform_.reset_statistics(sim_.now());
+    fleet_.reset_statistics(sim_.now());
   }
   void sample() {
     series_time_.push_back(sim_.now().to_seconds());
-    sample_values_[0].push_back(alert_queue_.value());
-    sample_values_[1].push_back(static_cast<double>(background_calls_.size()));
-    sample_values_[2].push_back(busy_operators_);
-    sample_values_[3].push_back(busy_unit_count());
-    sample_values_[4].push_back(static_cast<double>(police_queue_.size() + background_incidents_.size()));
+    sample_values_[0].push_back(platform_.waiting(0));
+    sample_values_[1].push_back(static_cast<double>(platform_.queued(1)));
+    sample_values_[2].push_back(platform_.busy());
+    sample_values_[3].push_back(fleet_.busy());
+    sample_values_[4].push_back(static_cast<double>(fleet_.waiting()));
   }
 
   sim::ReplicationResults results() {
@@ -731,9 +566,9 @@ class ShopAlertRun {
     kpi("alerts_abandoned", "", "Alerts no operator picked up in time.", static_cast<double>(abandoned));
     kpi("alerts_abandoned_share", "", "Share of alerts abandoned.",
         raised ? static_cast<double>(abandoned) / static_cast<double>(raised) : NaN);
-    kpi("operator_utilisation", "", "Mean share of operators busy.", operators_busy_.mean(end) / p_.operators);
-    kpi("unit_utilisation", "", "Mean share of police units busy.", units_busy_.mean(end) / p_.units);
-    kpi("alert_queue_mean", "", "Time-average number of alerts waiting for an operator.", alert_queue_.mean(end));
+    kpi("operator_utilisation", "", "Mean share of operators busy.", platform_.mean_busy(end) / p_.operators);
+    kpi("unit_utilisation", "", "Mean share of police units busy.", fleet_.mean_busy(end) / p_.units);
+    kpi("alert_queue_mean", "", "Time-average number of alerts waiting for an operator.", platform_.mean_waiting(0, end));
     kpi("alert_rate_per_h", "1/h", "Alerts raised per hour.", observed_h > 0 ? static_cast<double>(raised) / observed_h : NaN);
     network_.append_kpis(out.kpis, "alert_network", (end - p_.warmup).to_seconds());
     out.tables.push_back(network_.message_table());
@@ -751,26 +586,19 @@ class ShopAlertRun {
   sim::Simulation sim_;
   detection::DetectionCore core_;
   std::vector<ShopStreams> shop_rng_;
-  std::vector<double> hour_weight_, day_weight_;
-  double max_weight_ = 1.0;
+  WeeklyProfile profile_;
 
   std::vector<AlertRecord> alerts_;
   std::vector<std::int64_t> open_alert_;       // per shop: alert awaiting call-back, or -1
-  std::vector<sim::EventHandle> abandon_timer_;  // per alert
-  std::deque<Job> call_queue_, background_calls_;
-  std::deque<Job> police_queue_, background_incidents_;
-  std::vector<Unit> units_;
-  std::uint32_t busy_operators_ = 0;
-  sim::TimeWeighted operators_busy_, units_busy_, alert_queue_;
   sim::RandomStream platform_rng_, police_rng_;
 
   std::uint64_t aggressions_ = 0, readings_lost_ = 0, presses_merged_ = 0;
   std::vector<PressInFlight> presses_;          // by network tag
   std::vector<std::uint8_t> aggression_heard_;  // per pressed aggression: 0 nothing arrived, 1 heard, 2 in warm-up
   const std::vector<Place>& places_;
-  const Place& station_;
-  std::vector<std::uint32_t> in_edge_;          // per vertex, an edge that ends there (streets only)
-  std::optional<TravelTimes> travel_;
+  std::unique_ptr<TravelTimes> travel_;         // streets only
+  Platform platform_;
+  PoliceFleet fleet_;
   NetworkRun network_;
   std::vector<double> series_time_;
   std::vector<double> sample_values_[5];

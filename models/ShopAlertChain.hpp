@@ -22,12 +22,6 @@ namespace citytwin::models {
 /// Registers the chain's components: `shops`, `alert_network`, `detection`, `platform` and `police`.
 void register_shop_alerts(sim::Registry& registry);
 
-/// Where something is: a point, and where it lies on the streets when the city has them.
-struct Place {
-  sim::Point point;
-  StreetLocation street;  ///< `street.edge` is StreetEdge::NO_EDGE without streets
-};
-
 /// The chain's constant parameters, read once per variant and shared by its replications (SI units).
 struct ShopAlertParams {
   // Run settings.

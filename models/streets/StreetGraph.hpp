@@ -93,6 +93,12 @@ struct StreetLocation {
   double distance_m = 0.0;    ///< from the point that was snapped (0 when placed on the street)
 };
 
+/// Where something is: a point, and where it lies on the streets when the city has them.
+struct Place {
+  sim::Point point;
+  StreetLocation street;  ///< `street.edge` is StreetEdge::NO_EDGE without streets
+};
+
 /// What building the graph kept and dropped, for the user to see.
 struct StreetReport {
   std::string source;                 ///< file name, or "grid 20x15" ...
