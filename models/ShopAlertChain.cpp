@@ -9,6 +9,7 @@
 #include <optional>
 #include <sstream>
 
+#include "models/DetectionParams.hpp"
 #include "models/detection/DetectionCore.hpp"
 #include "models/hazards/WeeklyProfile.hpp"
 #include "models/response/Platform.hpp"
@@ -57,11 +58,8 @@ void register_shop_alerts(sim::Registry& registry) {
   registry.add({"alert_network",
                 "The network that carries a press to the platform: a generic link, wired, cellular, LoRaWAN or mesh",
                 NetworkParams::specs()});
-  registry.add({"detection", "The detection core's settings for alert buttons",
-                {
-                    param("merge_window", ParamType::DURATION, "s", "5min",
-                          "Presses of one button closer than this to its previous press join the open alert."),
-                }});
+  registry.add({"detection", "The detection core's settings: buttons, gunfire, video events, thresholds, fusion",
+                detection_param_specs()});
   registry.add({"platform", "The town-hall platform: operators call the shop back and decide to send the police",
                 {
                     param("operators", ParamType::INTEGER, "", 2, "Operators on duty.").between(1, 1000),
@@ -80,26 +78,9 @@ void register_shop_alerts(sim::Registry& registry) {
                     param("background_call_duration", ParamType::DISTRIBUTION, "s",
                           Json{{"dist", "exponential"}, {"mean", "8min"}}, "Duration of an item of other work."),
                 }});
-  registry.add({"police", "Police units: dispatched to the nearest free unit, on site, then back to the station",
-                {
-                    param("units", ParamType::INTEGER, "", 3, "Units on patrol duty.").between(1, 1000),
-                    param("station", ParamType::POINT, "m", Json::array({"1km", "0.75km"}),
-                          "Where units wait and return (on the nearest street when the city has streets)."),
-                    param("speed", ParamType::SPEED, "km/h", "30km/h",
-                          "Mean travel speed in town, without streets (with streets, each class has its speed).")
-                        .between(0.1, 100),
-                    param("circuity", ParamType::NUMBER, "", 1.3,
-                          "Street distance over straight-line distance, without streets.")
-                        .between(1, 5),
-                    param("turnout", ParamType::DURATION, "s", "1min",
-                          "From dispatch to departure, for a unit at the station."),
-                    param("on_site", ParamType::DISTRIBUTION, "s",
-                          Json{{"dist", "gamma"}, {"mean", "30min"}, {"shape", 2}}, "Time spent at a shop alert."),
-                    param("background_incident_rate", ParamType::RATE, "1/h", "1.5/h",
-                          "Other incidents the units attend, served after shop alerts."),
-                    param("background_on_site", ParamType::DISTRIBUTION, "s",
-                          Json{{"dist", "gamma"}, {"mean", "40min"}, {"shape", 2}}, "Time spent at another incident."),
-                }});
+  registry.add({"police", "Police units: dispatched by priority to the nearest free unit, on site, then home or on "
+                          "patrol",
+                police_param_specs()});
   registry.add_model({"shop_alerts",
                       "Alert buttons in shops, the town-hall platform that calls back, and the police it sends",
                       {"streets", "zones", "shops", "alert_network", "detection", "platform", "police"}});
@@ -152,7 +133,7 @@ ShopAlertParams ShopAlertParams::from_scenario(const Json& scenario, const std::
     p.zone_weight = zone_weight_from(zones);
   }
 
-  p.merge_window = sim::Params(scenario.at("detection"), "detection").duration("merge_window");
+  p.detection = detection_settings_from(sim::Params(scenario.at("detection"), "detection"));
 
   sim::Params platform(scenario.at("platform"), "platform");
   p.operators = static_cast<std::uint32_t>(platform.integer("operators"));
@@ -164,11 +145,8 @@ ShopAlertParams ShopAlertParams::from_scenario(const Json& scenario, const std::
   p.background_call_duration = platform.distribution("background_call_duration");
 
   sim::Params police(scenario.at("police"), "police");
-  p.units = static_cast<std::uint32_t>(police.integer("units"));
-  p.station = police.point("station");
-  p.speed_m_per_s = police.speed_m_per_s("speed");
-  p.circuity = police.number("circuity");
-  p.turnout = police.duration("turnout");
+  p.fleet = fleet_settings_from(police, p.streets.get());
+  p.units = p.fleet.units;
   p.on_site = police.distribution("on_site");
   p.background_incident_rate_per_s = police.rate_per_s("background_incident_rate");
   p.background_on_site = police.distribution("background_on_site");
@@ -231,7 +209,7 @@ class ShopAlertRun {
   ShopAlertRun(const ShopAlertModel& model, const sim::ReplicationContext& ctx, std::vector<std::string>* trace,
                std::size_t max_trace)
       : p_(model.params()), shops_(model.shops()), ctx_(ctx), trace_(trace), max_trace_(max_trace),
-        core_(make_sensors(model.shops()), detection_settings(p_)),
+        core_(make_sensors(model.shops()), p_.detection),
         profile_(p_.hourly_profile, p_.weekly_profile),
         platform_rng_(ctx.seed, ctx.replication, PLATFORM_ENTITY, "background_calls"),
         police_rng_(ctx.seed, ctx.replication, POLICE_ENTITY, "background_incidents"),
@@ -241,9 +219,10 @@ class ShopAlertRun {
                   [this](const PlatformJob& job) { return call_starts(job); },
                   [this](const PlatformJob& job) { call_done(job); },
                   [this](const PlatformJob& job) { abandoned(job); }),
-        fleet_(sim_, fleet_settings(p_, model.station()), 2, p_.streets.get(), travel_.get(),
+        fleet_(sim_, p_.fleet, 2, p_.streets.get(), travel_.get(),
                [this](const PoliceJob& job, std::size_t unit, Time) { unit_sent(job, unit); },
-               [this](const PoliceJob& job, std::size_t unit) { return unit_arrives(job, unit); }),
+               [this](const PoliceJob& job, std::size_t unit) { return unit_arrives(job, unit); },
+               [this](std::size_t unit) { return patrol_place(unit); }),
         network_(model.network(), sim_, ctx.seed, ctx.replication,
                  [this](const MessageOutcome& m) { press_outcome(m); }, true) {
     shop_rng_.reserve(shops_.size());
@@ -282,16 +261,6 @@ class ShopAlertRun {
           call(c.seed, c.replication, s, "call"), police(c.seed, c.replication, s, "police") {}
     sim::RandomStream aggression, accident, pressing, network, call, police;
   };
-  static FleetSettings fleet_settings(const ShopAlertParams& p, const Place& station) {
-    FleetSettings f;
-    f.units = p.units;
-    f.stations = {station};
-    f.turnout = p.turnout;
-    f.speed_m_per_s = p.speed_m_per_s;
-    f.circuity = p.circuity;
-    return f;
-  }
-
   static std::vector<detection::SensorInfo> make_sensors(const std::vector<sim::Point>& shops) {
     std::vector<detection::SensorInfo> out;
     for (std::size_t s = 0; s < shops.size(); ++s) {
@@ -300,11 +269,6 @@ class ShopAlertRun {
       out.push_back({id, detection::SensorKind::ALERT_BUTTON, shops[s].x_m, shops[s].y_m});
     }
     return out;
-  }
-  static detection::DetectionSettings detection_settings(const ShopAlertParams& p) {
-    detection::DetectionSettings s;
-    s.merge_window_us = p.merge_window.count_us();
-    return s;
   }
 
   template <class... Args>
@@ -459,6 +423,12 @@ class ShopAlertRun {
       next_background_incident();
     });
   }
+  Place patrol_place(std::size_t unit) {
+    if (patrol_rng_.size() <= unit)
+      for (std::size_t u = patrol_rng_.size(); u <= unit; ++u)
+        patrol_rng_.emplace_back(ctx_.seed, ctx_.replication, static_cast<std::uint32_t>(u), "patrol");
+    return random_place(p_, patrol_rng_[unit]);
+  }
   void unit_sent(const PoliceJob& job, std::size_t unit) {
     if (job.id >= 0) alerts_[static_cast<std::size_t>(job.id)].unit = static_cast<int>(unit);
     note("unit ", unit, " sent", job.id >= 0 ? " to a shop alert" : " to another incident");
@@ -591,6 +561,7 @@ class ShopAlertRun {
   std::vector<AlertRecord> alerts_;
   std::vector<std::int64_t> open_alert_;       // per shop: alert awaiting call-back, or -1
   sim::RandomStream platform_rng_, police_rng_;
+  std::vector<sim::RandomStream> patrol_rng_;   // per unit, when units patrol
 
   std::uint64_t aggressions_ = 0, readings_lost_ = 0, presses_merged_ = 0;
   std::vector<PressInFlight> presses_;          // by network tag
@@ -619,13 +590,9 @@ ShopAlertModel::ShopAlertModel(ShopAlertParams params) : params_(std::move(param
     shops_.push_back(place.point);
     shop_places_.push_back(place);
   }
-  // The station on its street, and the routing tables.
-  station_.point = params_.station;
-  if (params_.streets) {
-    station_.street = params_.streets->snap(params_.station);
-    station_.point = station_.street.point;
-    router_ = std::make_unique<const StreetRouter>(*params_.streets);
-  }
+  // The stations are on their streets already; the routing tables.
+  station_ = params_.fleet.stations.front();
+  if (params_.streets) router_ = std::make_unique<const StreetRouter>(*params_.streets);
   // The buttons' links to the network's gateways, fixed for the seed.
   network_ = std::make_unique<const Network>(params_.network, shops_, params_.seed);
 }
@@ -690,10 +657,13 @@ std::vector<sim::EventTable> ShopAlertModel::layout() const {
   }
   out.push_back(std::move(gateways));
 
-  sim::EventTable station("station", "Where the police units wait (on its street when the city has streets).",
+  sim::EventTable station("station", "Where the police units wait (on its street when the city has streets), one row "
+                                     "per station.",
                           {x, y, lat, lon});
-  auto ll = geo(station_.point);
-  station.append({station_.point.x_m, station_.point.y_m, ll[0], ll[1]});
+  for (const Place& st : params_.fleet.stations) {
+    auto ll = geo(st.point);
+    station.append({st.point.x_m, st.point.y_m, ll[0], ll[1]});
+  }
   out.push_back(std::move(station));
   return out;
 }

@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "models/detection/DetectionCore.hpp"
 #include "models/networks/Network.hpp"
+#include "models/response/PoliceFleet.hpp"
 #include "models/streets/StreetGraph.hpp"
 #include "models/streets/TravelTimes.hpp"
 #include "models/streets/Zones.hpp"
@@ -47,8 +49,8 @@ struct ShopAlertParams {
   // (then placed on the nearest street, if there are streets).
   std::shared_ptr<const Zones> zones;
   ZoneWeight zone_weight = ZoneWeight::ACTIVITY;
-  // Detection.
-  sim::Time merge_window;
+  // Detection: the core's settings (the chain uses the buttons' merge window).
+  detection::DetectionSettings detection;
   // The platform.
   std::uint32_t operators = 1;
   sim::Distribution call_duration;            ///< call-back: dial, talk, decide
@@ -57,12 +59,9 @@ struct ShopAlertParams {
   double false_dispatch_probability = 0.0;    ///< a false alarm still leads to a dispatch (no answer)
   double background_call_rate_per_s = 0.0;    ///< other work of the operators
   sim::Distribution background_call_duration;
-  // The police.
+  // The police: units, stations (on their streets), patrols, travel without streets, turnout.
+  FleetSettings fleet;
   std::uint32_t units = 1;
-  sim::Point station;
-  double speed_m_per_s = 1.0;
-  double circuity = 1.0;                      ///< street distance / straight-line distance
-  sim::Time turnout;                          ///< from dispatch to departure, for a unit at the station
   sim::Distribution on_site;                  ///< time spent at a shop alert
   double background_incident_rate_per_s = 0.0;
   sim::Distribution background_on_site;
@@ -92,6 +91,7 @@ class ShopAlertModel : public sim::Model {
   const std::vector<sim::Point>& shops() const { return shops_; }
   /// Shops where they lie on the streets (points only, without streets).
   const std::vector<Place>& shop_places() const { return shop_places_; }
+  /// The first station (where every unit waits when there is one).
   const Place& station() const { return station_; }
   /// The alert buttons' network (links and spreading factors of this seed).
   const Network& network() const { return *network_; }

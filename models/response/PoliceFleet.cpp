@@ -23,6 +23,63 @@ std::vector<Place> stations_on(const std::vector<sim::Point>& points, const Stre
   return out;
 }
 
+std::vector<sim::ParamSpec> police_param_specs() {
+  using sim::Json;
+  using sim::param;
+  using sim::ParamType;
+  auto priority = [](const char* cls, int value) {
+    return param(cls, ParamType::INTEGER, "", value, "0 (most urgent) to 3.").between(0, 3);
+  };
+  return {
+      param("units", ParamType::INTEGER, "", 3, "Units on patrol duty.").between(1, 1000),
+      param("station", ParamType::POINT, "m", Json::array({"1km", "0.75km"}),
+            "Where units wait and return (on the nearest street when the city has streets)."),
+      param("stations", ParamType::POINT_LIST, "m", Json::array(),
+            "Several stations, units shared among them in turn; when given, `station` is not used."),
+      param("patrol", ParamType::BOOLEAN, "", false,
+            "Free units patrol the streets (to random places where incidents happen) instead of waiting at their "
+            "station; a patrolling unit leaves without turnout."),
+      param("speed", ParamType::SPEED, "km/h", "30km/h",
+            "Mean travel speed in town, without streets (with streets, each class has its speed).")
+          .between(0.1, 100),
+      param("circuity", ParamType::NUMBER, "", 1.3, "Street distance over straight-line distance, without streets.")
+          .between(1, 5),
+      param("turnout", ParamType::DURATION, "s", "1min", "From dispatch to departure, for a unit at the station."),
+      param("on_site", ParamType::DISTRIBUTION, "s", Json{{"dist", "gamma"}, {"mean", "30min"}, {"shape", 2}},
+            "shop_alerts: time spent at a shop alert (public_safety takes it from each crime type)."),
+      param("false_alarm_on_site", ParamType::DISTRIBUTION, "s",
+            Json{{"dist", "gamma"}, {"mean", "15min"}, {"shape", 2}},
+            "public_safety: time spent checking a place where nothing is found."),
+      param("search_speed", ParamType::SPEED, "m/s", "2m/s",
+            "public_safety: from the alert's place to the incident, a unit searches at this speed (a located "
+            "shot is found at once, an unlocated one costs minutes).")
+          .between(0.1, 50),
+      param("background_incident_rate", ParamType::RATE, "1/h", "1.5/h",
+            "Other incidents the units attend, served after alerts."),
+      param("background_on_site", ParamType::DISTRIBUTION, "s", Json{{"dist", "gamma"}, {"mean", "40min"}, {"shape", 2}},
+            "Time spent at another incident."),
+      sim::section("priorities", "public_safety: the priority of each alert class (0 first) at the command centre and "
+                                 "for the police.",
+                   {priority("gunfire", 0), priority("shop_aggression", 0), priority("assault", 0),
+                    priority("robbery", 0), priority("altercation", 1), priority("abandoned_object", 1),
+                    priority("burglary", 2), priority("crowding", 2)},
+                   true),
+  };
+}
+
+FleetSettings fleet_settings_from(const sim::Params& police, const StreetGraph* graph) {
+  FleetSettings f;
+  f.units = static_cast<std::uint32_t>(police.integer("units"));
+  std::vector<sim::Point> points = police.points("stations");
+  if (points.empty()) points.push_back(police.point("station"));
+  f.stations = stations_on(points, graph);
+  f.turnout = police.duration("turnout");
+  f.patrol = police.boolean("patrol");
+  f.speed_m_per_s = police.speed_m_per_s("speed");
+  f.circuity = police.number("circuity");
+  return f;
+}
+
 PoliceFleet::PoliceFleet(sim::Simulation& sim, FleetSettings settings, std::uint32_t priorities,
                          const StreetGraph* graph, TravelTimes* travel, OnDispatch on_dispatch, OnArrival on_arrival,
                          PatrolPlace patrol_place)

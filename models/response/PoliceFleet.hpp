@@ -11,6 +11,7 @@
 #include "models/streets/TravelTimes.hpp"
 #include "sim/Params.hpp"
 #include "sim/RandomStream.hpp"
+#include "sim/Registry.hpp"
 #include "sim/Simulation.hpp"
 #include "sim/Statistics.hpp"
 #include "sim/Time.hpp"
@@ -105,8 +106,15 @@ class PoliceFleet {
   sim::TimeWeighted busy_time_;
 };
 
-/// The stations a `police` section gives: `station` (one point) or `stations` (a list, which wins when not
-/// empty), each on its nearest street when there are streets.
+/// Points as places: each on its nearest street when there are streets.
 std::vector<Place> stations_on(const std::vector<sim::Point>& points, const StreetGraph* graph);
+
+/// The parameters of the `police` section, read by every model with police: units, stations, patrols,
+/// travel without streets, turnout, times on site, other incidents, and the priority of each alert class.
+std::vector<sim::ParamSpec> police_param_specs();
+
+/// The fleet a `police` section describes: `stations` when the list is not empty, else `station`, each
+/// snapped to the streets when there are streets.
+FleetSettings fleet_settings_from(const sim::Params& police, const StreetGraph* graph);
 
 }  // namespace citytwin::models

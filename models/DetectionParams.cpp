@@ -1,0 +1,75 @@
+// The `detection` section's schema and its reading into the core's settings.
+#include "models/DetectionParams.hpp"
+
+#include <cmath>
+
+#include "models/sensors/Acoustics.hpp"
+
+namespace citytwin::models {
+
+using sim::Json;
+using sim::ParamType;
+
+std::vector<sim::ParamSpec> detection_param_specs() {
+  using sim::param;
+  return {
+      param("merge_window", ParamType::DURATION, "s", "5min",
+            "Presses of one button closer than this to its previous press join the open alert."),
+      param("group_window", ParamType::DURATION, "s", "4s",
+            "Microphone impulses whose onsets lie within this span of the first belong to one incident (sound "
+            "crosses 1 km in about 3 s).")
+          .at_least(0.001),
+      param("allowed_lateness", ParamType::DURATION, "s", "5s",
+            "How long after the group window the core waits for impulses still crossing the network."),
+      param("min_microphones", ParamType::INTEGER, "", 3,
+            "Distinct microphones needed to raise a gunfire alert (3 for a position fix; fewer raise unlocated "
+            "alerts).")
+          .between(1, 100),
+      param("gunfire_threshold", ParamType::NUMBER, "", 0.5,
+            "The microphones' mean classifier probability above which an impulse is gunfire, not fireworks or a "
+            "backfire.")
+          .between(0.001, 0.999),
+      param("assumed_air_temperature", ParamType::NUMBER, "°C", 15.0,
+            "Air temperature the location solver assumes for the speed of sound.")
+          .between(-50, 60),
+      param("timing_sigma", ParamType::DURATION, "s", "2ms",
+            "Onset timing error of a microphone the solver assumes (residuals beyond outlier_sigma times it are "
+            "echoes).")
+          .at_least(1e-6),
+      param("outlier_sigma", ParamType::NUMBER, "", 4.0,
+            "Residual, in timing sigmas, beyond which an arrival is left out of the fix.")
+          .between(1, 1000),
+      param("max_range", ParamType::DISTANCE, "m", "2km",
+            "A fix farther than this from every microphone that heard it is refused."),
+      param("event_merge_window", ParamType::DURATION, "s", "10min",
+            "Video events of one kind from one camera within this span of its previous one join the open alert."),
+      param("clear_fraction", ParamType::NUMBER, "", 0.9,
+            "A count or level alert ends once a reading falls below this share of its threshold.")
+          .between(0, 1),
+      param("fusion_radius", ParamType::DISTANCE, "m", "150m",
+            "Alerts of one kind of incident from different sensors within this distance (plus their "
+            "uncertainties) and the fusion window are one incident."),
+      param("fusion_window", ParamType::DURATION, "s", "15min", "See fusion_radius."),
+  };
+}
+
+detection::DetectionSettings detection_settings_from(const sim::Params& s) {
+  detection::DetectionSettings d;
+  d.merge_window_us = s.duration("merge_window").count_us();
+  d.gunfire.group_window_us = s.duration("group_window").count_us();
+  d.gunfire.allowed_lateness_us = s.duration("allowed_lateness").count_us();
+  d.gunfire.min_microphones = static_cast<std::uint32_t>(s.integer("min_microphones"));
+  double p = s.number("gunfire_threshold");
+  d.gunfire.logit_threshold = std::log(p / (1.0 - p));
+  d.gunfire.speed_of_sound_m_per_s = AcousticParams::speed_of_sound_m_per_s(s.number("assumed_air_temperature"));
+  d.gunfire.timing_sigma_s = s.duration("timing_sigma").to_seconds();
+  d.gunfire.outlier_sigma = s.number("outlier_sigma");
+  d.gunfire.max_range_m = s.distance_m("max_range");
+  d.event_merge_window_us = s.duration("event_merge_window").count_us();
+  d.clear_fraction = s.number("clear_fraction");
+  d.fusion_radius_m = s.distance_m("fusion_radius");
+  d.fusion_window_us = s.duration("fusion_window").count_us();
+  return d;
+}
+
+}  // namespace citytwin::models
