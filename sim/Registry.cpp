@@ -47,6 +47,16 @@ const ModelSpec* Registry::find_model(const std::string& name) const {
   return nullptr;
 }
 
+Json with_defaults(Json section, const std::vector<ParamSpec>& specs) {
+  if (!section.is_object()) return section;
+  for (const auto& p : specs) {
+    if (!section.contains(p.name) && !p.default_value.is_null()) section[p.name] = p.default_value;
+    if (p.type == ParamType::SECTION && section.contains(p.name) && section[p.name].is_object())
+      section[p.name] = with_defaults(section[p.name], p.children);
+  }
+  return section;
+}
+
 const ParamSpec* find_child(const std::vector<ParamSpec>& specs, const std::string& name) {
   for (const auto& p : specs)
     if (p.name == name) return &p;

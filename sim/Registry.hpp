@@ -118,6 +118,10 @@ class Registry {
   std::vector<ModelSpec> models_;
 };
 
+/// A section with the defaults of the parameters it leaves out filled in, nested sections included (an
+/// optional nested section only when it is written): what a scenario's section resolves to.
+Json with_defaults(Json section, const std::vector<ParamSpec>& specs);
+
 /// The child of `specs` named `name` (a component's parameter or a section's), or nullptr.
 const ParamSpec* find_child(const std::vector<ParamSpec>& specs, const std::string& name);
 

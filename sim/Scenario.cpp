@@ -926,15 +926,6 @@ class Checker {
 // ---------------------------------------------------------------------------------------------------------
 // Defaults
 
-/// Fills the defaults of the parameters of a section, descending into the nested sections it holds.
-void fill_section_defaults(Json& section, const std::vector<ParamSpec>& specs) {
-  for (const auto& p : specs) {
-    if (!section.contains(p.name) && !p.default_value.is_null()) section[p.name] = p.default_value;
-    if (p.type == ParamType::SECTION && section.contains(p.name) && section[p.name].is_object())
-      fill_section_defaults(section[p.name], p.children);
-  }
-}
-
 /// Fills the defaults of the run settings and of each component present, and lists the run settings first.
 void fill_defaults(Json& doc, const Registry& registry, const std::string& default_name) {
   if (!doc.is_object()) return;
@@ -947,7 +938,7 @@ void fill_defaults(Json& doc, const Registry& registry, const std::string& defau
   if (doc["record"].is_object() && !doc["record"].contains("interval"))
     doc["record"]["interval"] = record_interval_spec().default_value;
   for (const auto& c : registry.components())
-    if (doc.contains(c.name) && doc[c.name].is_object()) fill_section_defaults(doc[c.name], c.params);
+    if (doc.contains(c.name) && doc[c.name].is_object()) doc[c.name] = with_defaults(doc[c.name], c.params);
 
   // Run settings first, then the rest as written.
   Json ordered = Json::object();

@@ -620,4 +620,27 @@ StreetGraph street_graph_from(const sim::Params& section, const std::string& bas
   throw sim::ScenarioError("at 'streets.source': unknown source '" + source + "'; use osm, grid or radial");
 }
 
+sim::EventTable street_table(const StreetGraph& g) {
+  using Col = sim::ColumnSpec;
+  sim::EventTable streets("streets", "One row per straight piece of a street's shape; a two-way street appears once.",
+                          {{"edge", Col::Type::INT64, "", "Edge index in the street graph."},
+                           {"x0_m", Col::Type::FLOAT64, "m", "Start, east."},
+                           {"y0_m", Col::Type::FLOAT64, "m", "Start, north."},
+                           {"x1_m", Col::Type::FLOAT64, "m", "End, east."},
+                           {"y1_m", Col::Type::FLOAT64, "m", "End, north."},
+                           {"road_class", Col::Type::INT64, "",
+                            "0 motorway, 1 trunk, 2 primary, 3 secondary, 4 tertiary, 5 unclassified, 6 residential, "
+                            "7 living street, 8 service."},
+                           {"one_way", Col::Type::INT64, "", "1 for a one-way street."}});
+  const auto& shape = g.shape_points();
+  for (std::uint32_t e = 0; e < g.edge_count(); ++e) {
+    const StreetEdge& edge = g.edges()[e];
+    if (edge.reverse != StreetEdge::NO_EDGE && edge.reverse < e) continue;
+    for (std::uint32_t k = edge.shape_begin; k + 1 < edge.shape_end; ++k)
+      streets.append({static_cast<double>(e), shape[k].x_m, shape[k].y_m, shape[k + 1].x_m, shape[k + 1].y_m,
+                      static_cast<double>(edge.road_class), edge.reverse == StreetEdge::NO_EDGE ? 1.0 : 0.0});
+  }
+  return streets;
+}
+
 }  // namespace citytwin::models

@@ -11,6 +11,7 @@
 
 #include "sim/Params.hpp"
 #include "sim/Registry.hpp"
+#include "sim/Results.hpp"
 
 namespace citytwin::models {
 
@@ -199,6 +200,10 @@ class StreetGraph {
   std::vector<std::uint32_t> along_edges_;
   std::vector<double> along_cumulative_m_;
 };
+
+/// The "streets" layout table: one row per straight piece of a street's shape (a two-way street once), with
+/// its road class and whether it is one-way, for maps.
+sim::EventTable street_table(const StreetGraph& graph);
 
 /// The parameters of a scenario's `streets:` section: `source` (osm, grid or radial), `file`, the sizes of
 /// synthetic towns and one `speed_<class>` per road class.

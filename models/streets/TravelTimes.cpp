@@ -355,6 +355,53 @@ double TravelTimes::between(const StreetLocation& from, const StreetLocation& to
   return std::min(direct, query(sources, targets));
 }
 
+double TravelTimes::share_within(const std::vector<std::pair<StreetLocation, double>>& sources, double limit_s) {
+  const StreetGraph& g = router_->graph();
+  if (vertex_length_m_.empty()) {
+    // Each street's length split between its two ends, a two-way street once.
+    vertex_length_m_.assign(g.vertex_count(), 0.0);
+    for (std::uint32_t e = 0; e < g.edge_count(); ++e) {
+      const StreetEdge& edge = g.edges()[e];
+      if (edge.reverse != StreetEdge::NO_EDGE && edge.reverse < e) continue;
+      vertex_length_m_[edge.from] += edge.length_m / 2.0;
+      vertex_length_m_[edge.to] += edge.length_m / 2.0;
+      total_length_m_ += edge.length_m;
+    }
+  }
+  if (total_length_m_ <= 0.0) return 0.0;
+  // Multi-source Dijkstra on the forward graph, with the forward search's scratch.
+  std::vector<double>& best = forward_s_;
+  for (std::uint32_t v : touched_forward_) best[v] = INF;
+  touched_forward_.clear();
+  std::vector<HeapItem>& heap = heap_forward_;
+  heap.clear();
+  auto push = [&](std::uint32_t v, double t) {
+    if (t > limit_s || t >= best[v]) return;
+    if (best[v] == INF) touched_forward_.push_back(v);
+    best[v] = t;
+    heap_push(heap, t, v);
+  };
+  for (const auto& [loc, delay] : sources) {
+    if (loc.edge >= g.edge_count()) continue;
+    const StreetEdge& e = g.edges()[loc.edge];
+    double f = e.length_m > 0.0 ? std::clamp(loc.offset_m / e.length_m, 0.0, 1.0) : 0.0;
+    push(e.to, delay + (1.0 - f) * e.time_s);
+    if (e.reverse != StreetEdge::NO_EDGE) push(e.from, delay + f * g.edges()[e.reverse].time_s);
+    else if (f == 0.0) push(e.from, delay);
+  }
+  while (!heap.empty()) {
+    auto [t, v] = heap_pop(heap);
+    if (t > best[v]) continue;
+    for (std::uint32_t k = g.out_begin(v); k < g.out_begin(v + 1); ++k) {
+      const StreetEdge& e = g.edges()[g.out_edges()[k]];
+      push(e.to, t + e.time_s);
+    }
+  }
+  double reached = 0.0;
+  for (std::uint32_t v : touched_forward_) reached += vertex_length_m_[v];
+  return reached / total_length_m_;
+}
+
 const TravelTimes::Tree& TravelTimes::tree(std::uint32_t root, bool reversed) {
   if (root >= router_->graph().vertex_count()) throw std::out_of_range("TravelTimes: no such vertex");
   for (auto it = trees_.begin(); it != trees_.end(); ++it)

@@ -73,6 +73,11 @@ class TravelTimes {
   const std::vector<std::uint32_t>& successors_toward(std::uint32_t destination);
   /// The fastest route between two vertices, from the cached tree of `from` (empty if unreachable).
   Route route(std::uint32_t from, std::uint32_t to);
+  /// The share of the street length (a two-way street counted once) that some source reaches within
+  /// `limit_s`: a street counts by the halves at its two ends, each reached when its end vertex is. Each
+  /// source is a location with a head start it must wait first (turnout). A Dijkstra search from all
+  /// sources at once, stopped at the limit.
+  double share_within(const std::vector<std::pair<StreetLocation, double>>& sources, double limit_s);
 
  private:
   struct Tree {
@@ -88,6 +93,8 @@ class TravelTimes {
 
   const StreetRouter* router_;
   std::size_t capacity_;
+  std::vector<double> vertex_length_m_;  // half the street length at each vertex, for share_within
+  double total_length_m_ = 0.0;
   std::list<Tree> trees_;  // most recently used first
   // Bidirectional upward search scratch, reset lazily by touched lists.
   std::vector<double> forward_s_, backward_s_;

@@ -206,3 +206,31 @@ TEST_CASE("the tree cache returns the same tree for a repeated origin and evicts
   CHECK(tt.from_origin(5)[6] == doctest::Approx(100.0 / (30 / 3.6)));
   CHECK(tt.to_destination(6)[5] == doctest::Approx(100.0 / (30 / 3.6)));
 }
+
+TEST_CASE("the share of streets reachable within a limit agrees with Dijkstra from every source") {
+  StreetGraph g = StreetGraph::grid(12, 10, 110.0, {}, 4, 0.3, 5);
+  StreetRouter router(g);
+  TravelTimes travel(router);
+  citytwin::sim::RandomStream rng(4, 0, 0, "coverage");
+  for (int trial = 0; trial < 20; ++trial) {
+    std::vector<std::pair<StreetLocation, double>> sources;
+    for (int k = 0; k < 1 + trial % 3; ++k)
+      sources.emplace_back(g.location_along(rng.uniform()), rng.uniform(0.0, 60.0));
+    double limit = rng.uniform(60.0, 300.0);
+    // Brute force: a vertex is reached when some source gets there in time, by between().
+    double reached = 0.0, total = 0.0;
+    for (std::uint32_t e = 0; e < g.edge_count(); ++e) {
+      const StreetEdge& edge = g.edges()[e];
+      if (edge.reverse != StreetEdge::NO_EDGE && edge.reverse < e) continue;
+      total += edge.length_m;
+      for (std::uint32_t v : {edge.from, edge.to}) {
+        StreetLocation at_v{e, edge.from == v ? 0.0 : edge.length_m, g.vertices()[v].pos, 0.0};
+        double best = TravelTimes::UNREACHABLE;
+        for (const auto& [loc, delay] : sources) best = std::min(best, delay + travel.between(loc, at_v));
+        if (best <= limit) reached += edge.length_m / 2.0;
+      }
+    }
+    CHECK(travel.share_within(sources, limit) == doctest::Approx(reached / total).epsilon(1e-9));
+  }
+  CHECK(travel.share_within({}, 1e9) == 0.0);
+}
