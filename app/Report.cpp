@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <regex>
 #include <sstream>
 
 #include "sim/Statistics.hpp"
@@ -65,7 +66,25 @@ std::string format_number(double x) {
   return fixed(x, decimals_for(x));
 }
 
-std::string kpi_table(const sim::RunResults& results, bool mark_significance) {
+std::vector<std::string> kpi_names(const sim::RunResults& results) {
+  // Every variant's KPIs, in their order: one an option alone has goes after the KPI it follows there.
+  std::vector<std::string> names;
+  for (const auto& v : results.variants) {
+    std::size_t at = 0;
+    for (const auto& s : v.summary) {
+      auto it = std::find(names.begin(), names.end(), s.name);
+      if (it != names.end()) {
+        at = static_cast<std::size_t>(it - names.begin()) + 1;
+      } else {
+        names.insert(names.begin() + static_cast<std::ptrdiff_t>(at), s.name);
+        ++at;
+      }
+    }
+  }
+  return names;
+}
+
+std::string kpi_table(const sim::RunResults& results, bool mark_significance, const std::string& only) {
   if (results.variants.empty()) return "";
   const auto& first = results.variants.front();
   std::vector<std::vector<std::string>> rows;
@@ -73,8 +92,11 @@ std::string kpi_table(const sim::RunResults& results, bool mark_significance) {
   for (const auto& v : results.variants) header.push_back(v.label);
   rows.push_back(header);
   bool any_mark = false;
-  for (std::size_t k = 0; k < first.summary.size(); ++k) {
-    const std::string& name = first.summary[k].name;
+  std::regex pattern(only.empty() ? std::string(".*") : only);
+  for (const std::string& name : kpi_names(results)) {
+    if (!std::regex_search(name, pattern)) continue;
+    const bool first_has = std::any_of(first.summary.begin(), first.summary.end(),
+                                       [&](const auto& s) { return s.name == name && s.n > 0; });
     std::vector<std::string> row{name};
     for (std::size_t vi = 0; vi < results.variants.size(); ++vi) {
       const auto& v = results.variants[vi];
@@ -86,7 +108,7 @@ std::string kpi_table(const sim::RunResults& results, bool mark_significance) {
       int d = decimals_for(std::max(std::fabs(it->mean), std::isnan(it->half_width) ? 0.0 : it->half_width));
       std::string cell = fixed(it->mean, d);
       if (!std::isnan(it->half_width)) cell += " ± " + fixed(it->half_width, d);
-      if (mark_significance && vi > 0) {
+      if (mark_significance && vi > 0 && first_has) {
         double p = p_value(first, v, name);
         if (!(p < 0.05)) {
           cell = "~" + cell;

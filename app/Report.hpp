@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "sim/Json.hpp"
 #include "sim/Results.hpp"
@@ -12,7 +13,12 @@ namespace citytwin::app {
 /// interval". With `mark_significance`, a cell of a later variant whose difference from the first
 /// variant is not significant at the 5% level is marked with "~", and a legend says so. Replication k of
 /// every variant uses the same random streams, so the test is the paired t-test over replications.
-std::string kpi_table(const sim::RunResults& results, bool mark_significance);
+/// Rows are every variant's KPIs (a KPI only some options have shows "-" elsewhere); with `only`, an
+/// ECMAScript regular expression, just the KPIs whose names it matches.
+std::string kpi_table(const sim::RunResults& results, bool mark_significance, const std::string& only = "");
+
+/// The names of the KPIs of every variant, each once, in the order the variants emit them.
+std::vector<std::string> kpi_names(const sim::RunResults& results);
 
 /// The KPIs of every variant as JSON, for scripts: the scenario, seed and replications, then per variant
 /// its label and per KPI n, mean, sd, half_width, ci_low, ci_high and unit. Nothing that depends on the

@@ -3,14 +3,17 @@
 // Exit codes: 0 success; 1 internal error; 2 bad input (command line, scenario); 130 interrupted.
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -22,11 +25,16 @@
 #include "app/Progress.hpp"
 #include "app/Report.hpp"
 #include "models/City.hpp"
+#include "models/PublicSafety.hpp"
+#include "models/placement/PlacementProblem.hpp"
 #include "models/streets/StreetGraph.hpp"
+#include "outputs/GeoJson.hpp"
 #include "outputs/Hdf5Writer.hpp"
 #include "sim/Experiment.hpp"
 #include "sim/Registry.hpp"
+#include "sim/RandomStream.hpp"
 #include "sim/Scenario.hpp"
+#include "sim/Statistics.hpp"
 
 #ifndef CITYTWIN_VERSION
 #define CITYTWIN_VERSION "unknown"
@@ -60,6 +68,7 @@ const char* USAGE =
     "  validate SCENARIO   check a scenario file and print what it would run\n"
     "  list-models         list the model components and their parameters\n"
     "  map FILE            read an OpenStreetMap extract as a street graph and describe it\n"
+    "  place SCENARIO      choose microphone sites (greedy, against random and the exact optimum), as GeoJSON\n"
     "  schema              print the JSON Schema that scenario files are checked against\n"
     "\n"
     "Options: --help (also after a command), --version\n"
@@ -95,6 +104,8 @@ void add_run_options(cxxopts::Options& o, const std::string& default_output_note
       ("set", "override a scenario key, e.g. --set platform.operators=3 (repeatable)",
        cxxopts::value<std::vector<std::string>>())
       ("summary-json", "print the KPIs as JSON on stdout (no timings, for scripts)")
+      ("kpis", "compare: show only the KPIs whose names match this regular expression, e.g. --kpis 'gunfire|response'",
+       cxxopts::value<std::string>())
       ("q,quiet", "no progress output")
       ("h,help", "show this help");
   o.parse_positional({"scenario"});
@@ -141,6 +152,13 @@ int run_or_compare(int argc, char** argv, bool compare) {
     return EXIT_OK;
   }
   std::string path = require_scenario(args, name);
+  if (args.count("kpis")) {
+    try {
+      std::regex check(args["kpis"].as<std::string>());
+    } catch (const std::regex_error& e) {
+      throw UsageError("--kpis " + args["kpis"].as<std::string>() + ": not a regular expression (" + e.what() + ")");
+    }
+  }
   sim::Registry registry = make_registry();
   sim::Scenario scenario = sim::Scenario::load_file(path, registry, overrides_from(args));
   std::string output = args.count("output") ? args["output"].as<std::string>()
@@ -168,7 +186,7 @@ int run_or_compare(int argc, char** argv, bool compare) {
 
   outputs::write_hdf5(results, output);
   if (!quiet) std::fprintf(stderr, "wrote %s\n", output.c_str());
-  if (compare) std::cout << app::kpi_table(results, true);
+  if (compare) std::cout << app::kpi_table(results, true, args.count("kpis") ? args["kpis"].as<std::string>() : "");
   if (args.count("summary-json")) std::cout << app::summary_json(results).dump(2) << '\n';
   return EXIT_OK;
 }
@@ -296,6 +314,145 @@ int map(int argc, char** argv) {
   return EXIT_OK;
 }
 
+int place(int argc, char** argv) {
+  cxxopts::Options o("citytwin place",
+                     "Chooses where the microphones of a public-safety scenario go: lazy greedy (CELF) over simulated "
+                     "shots for the expected min(microphones that hear a shot, 3) / 3, against random placements and, on "
+                     "a subset small enough, the exact MILP optimum (GLPK); writes the chosen sites as GeoJSON.");
+  o.add_options()
+      ("scenario", "scenario file (YAML), model public_safety", cxxopts::value<std::string>())
+      ("option", "the option (or variant label) whose microphones to place; default: the first with microphones",
+       cxxopts::value<std::string>())
+      ("count", "microphones to place (overrides the option's microphones.count)", cxxopts::value<unsigned>())
+      ("random", "random placements to compare with", cxxopts::value<unsigned>()->default_value("100"))
+      ("exact", "also solve a subset exactly with the MILP and report greedy's gap")
+      ("exact-candidates", "candidate sites in the exact subset", cxxopts::value<unsigned>()->default_value("120"))
+      ("exact-samples", "simulated shots in the exact subset", cxxopts::value<unsigned>()->default_value("600"))
+      ("exact-count", "microphones in the exact subset", cxxopts::value<unsigned>()->default_value("8"))
+      ("time-limit", "seconds the MILP may take", cxxopts::value<double>()->default_value("120"))
+      ("o,output", "write the chosen sites to this GeoJSON file", cxxopts::value<std::string>())
+      ("set", "override a scenario key (repeatable)", cxxopts::value<std::vector<std::string>>())
+      ("h,help", "show this help");
+  o.parse_positional({"scenario"});
+  o.positional_help("SCENARIO");
+  auto args = parse(o, argc, argv);
+  if (args.count("help")) {
+    std::cout << o.help() << "\nExit codes: 0 placed, 2 bad input, 1 internal error\n";
+    return EXIT_OK;
+  }
+  std::string path = require_scenario(args, "place");
+  std::vector<std::string> overrides;
+  if (args.count("set"))
+    for (const auto& s : args["set"].as<std::vector<std::string>>()) overrides.push_back(s);
+  sim::Registry registry = make_registry();
+  sim::Scenario scenario = sim::Scenario::load_file(path, registry, overrides);
+  if (scenario.model() != "public_safety")
+    throw UsageError("'place' places the microphones of a public_safety scenario; " + path + " is a " + scenario.model() +
+                     " scenario");
+  // The variant: named, or the first that has microphones.
+  const sim::Variant* variant = nullptr;
+  for (const auto& v : scenario.variants()) {
+    bool named = args.count("option") && (v.option == args["option"].as<std::string>() ||
+                                          v.label == args["option"].as<std::string>());
+    bool has = !args.count("option") && v.params.contains("microphones") && v.params["microphones"].value("count", 0) > 0;
+    if (named || has) {
+      variant = &v;
+      break;
+    }
+  }
+  if (!variant) {
+    std::string known;
+    for (const auto& v : scenario.variants()) known += (known.empty() ? "" : ", ") + ("'" + v.label + "'");
+    throw UsageError(args.count("option") ? "no option '" + args["option"].as<std::string>() + "'; options: " + known
+                                          : "no option has microphones (microphones.count); name one with --option "
+                                            "and give --count");
+  }
+  models::PublicSafetyParams params = models::PublicSafetyParams::from_scenario(variant->params, variant->directory);
+  if (args.count("count")) params.microphone_count = args["count"].as<unsigned>();
+  if (params.microphone_count == 0) throw UsageError("no microphones to place: give --count N");
+  if (params.placement == models::MicrophonePlacement::GIVEN)
+    throw UsageError("option '" + variant->label + "' gives its microphones' sites (placement: given); nothing to place");
+  params.placement = models::MicrophonePlacement::GREEDY;
+
+  auto started = std::chrono::steady_clock::now();
+  models::PublicSafetyModel city(params);
+  const models::MicrophonePlan& plan = city.plan();
+  double greedy_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const std::size_t k = plan.chosen.sites.size();
+  auto heard_by_3 = [&](const std::vector<std::uint32_t>& sites) {
+    std::vector<bool> chosen(plan.candidates.size(), false);
+    for (std::uint32_t i : sites) chosen[i] = true;
+    std::vector<std::uint32_t> heard(plan.samples.size(), 0);
+    for (std::uint32_t i : sites)
+      for (std::size_t e = plan.problem->site_begin(i); e < plan.problem->site_end(i); ++e) ++heard[plan.problem->entry_sample(e)];
+    return static_cast<double>(std::count_if(heard.begin(), heard.end(), [](std::uint32_t h) { return h >= 3; })) /
+           static_cast<double>(heard.size());
+  };
+  std::printf("%s, option '%s': %zu microphones among %zu candidate sites (%s), over %zu simulated shots\n", path.c_str(),
+              variant->label.c_str(), k, plan.candidates.size(),
+              params.candidate_sites.empty() ? "street intersections" : "candidate_sites", plan.samples.size());
+  std::printf("  greedy (CELF): expected min(heard, 3)/3 = %.4f; heard by 3 or more: %.1f%% of shots; upper bound %.4f "
+              "(within %.1f%% of the optimum); %zu gains computed; %.2f s with the simulated shots\n",
+              plan.chosen.value, 100.0 * plan.heard_by_3_share, plan.chosen.upper_bound,
+              100.0 * (1.0 - plan.chosen.value / plan.chosen.upper_bound), plan.chosen.evaluations, greedy_s);
+
+  unsigned draws = args["random"].as<unsigned>();
+  if (draws > 0) {
+    sim::RunningStats value, by_3;
+    double best = 0.0;
+    sim::RandomStream rng(params.seed, 0, 0, "place_random");
+    for (unsigned r = 0; r < draws; ++r) {
+      models::Placement x = models::place_random(*plan.problem, k, rng);
+      value.add(x.value);
+      by_3.add(heard_by_3(x.sites));
+      best = std::max(best, x.value);
+    }
+    std::printf("  random (%u draws): %.4f +- %.4f (sd), best %.4f; heard by 3 or more: %.1f%% +- %.1f%%\n", draws,
+                value.mean(), value.stddev(), best, 100.0 * by_3.mean(), 100.0 * by_3.stddev());
+  }
+
+  if (args.count("exact")) {
+    // A subset: every n-th candidate and the first shots, small enough for branch and cut.
+    std::size_t m = std::min<std::size_t>(args["exact-candidates"].as<unsigned>(), plan.candidates.size());
+    std::size_t samples = std::min<std::size_t>(args["exact-samples"].as<unsigned>(), plan.samples.size());
+    std::size_t kk = std::min<std::size_t>(args["exact-count"].as<unsigned>(), m);
+    std::vector<std::vector<std::uint32_t>> covering(samples);
+    double step = static_cast<double>(plan.candidates.size()) / static_cast<double>(m);
+    for (std::size_t c = 0; c < m; ++c) {
+      auto i = static_cast<std::uint32_t>(static_cast<double>(c) * step);
+      for (std::size_t e = plan.problem->site_begin(i); e < plan.problem->site_end(i); ++e)
+        if (plan.problem->entry_sample(e) < samples) covering[plan.problem->entry_sample(e)].push_back(static_cast<std::uint32_t>(c));
+    }
+    models::PlacementProblem small = models::PlacementProblem::coverage(m, covering, std::vector<double>(samples, 1.0), 3);
+    models::Placement g = models::place_greedy(small, kk);
+    models::ExactPlacement e = models::place_exact(small, kk, args["time-limit"].as<double>());
+    if (e.optimal)
+      std::printf("  exact on a subset (%zu candidates, %zu shots, %zu microphones): greedy %.4f, MILP optimum %.4f: "
+                  "greedy reaches %.2f%% of the optimum (its guarantee: %.1f%%); %.1f s\n",
+                  m, samples, kk, g.value, e.best.value, 100.0 * g.value / e.best.value,
+                  100.0 * (1.0 - std::exp(-1.0)), e.seconds);
+    else
+      std::printf("  exact on a subset (%zu candidates, %zu shots, %zu microphones): greedy %.4f, MILP best %.4f and "
+                  "bound %.4f after the time limit: greedy reaches at least %.2f%% of the optimum; %.1f s\n",
+                  m, samples, kk, g.value, e.best.value, e.bound, 100.0 * g.value / e.bound, e.seconds);
+  }
+
+  if (args.count("output")) {
+    std::string out = args["output"].as<std::string>();
+    std::vector<outputs::GeoPoint> points;
+    const models::LocalFrame& frame = params.streets->frame();
+    for (std::size_t r = 0; r < k; ++r) {
+      sim::Point p = plan.candidates[plan.chosen.sites[r]];
+      auto ll = frame.to_geo(p);
+      points.push_back({ll[1], ll[0], {{"kind", "microphone"}, {"rank", r + 1}, {"x_m", p.x_m}, {"y_m", p.y_m}}});
+    }
+    outputs::write_geojson(points, out);
+    std::printf("wrote %s (%zu microphones, longitude and latitude; rank is the order greedy chose them)\n",
+                out.c_str(), points.size());
+  }
+  return EXIT_OK;
+}
+
 int schema(int argc, char** argv) {
   cxxopts::Options o("citytwin schema", "Prints the JSON Schema (draft 7) that scenario files are checked against.");
   o.add_options()("h,help", "show this help");
@@ -331,7 +488,9 @@ int dispatch(int argc, char** argv) {
   if (command == "list-models") return list_models(sub_argc, sub_argv);
   if (command == "schema") return schema(sub_argc, sub_argv);
   if (command == "map") return map(sub_argc, sub_argv);
-  throw UsageError("unknown command '" + command + "'; commands are run, compare, validate, list-models, map, schema");
+  if (command == "place") return place(sub_argc, sub_argv);
+  throw UsageError("unknown command '" + command +
+                   "'; commands are run, compare, validate, list-models, map, place, schema");
 }
 
 }  // namespace

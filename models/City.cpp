@@ -1,6 +1,7 @@
 // Registration of the model families and construction of a variant's model.
 #include "models/City.hpp"
 
+#include "models/PublicSafety.hpp"
 #include "models/ShopAlertChain.hpp"
 #include "models/streets/StreetGraph.hpp"
 #include "models/streets/Zones.hpp"
@@ -15,6 +16,7 @@ void register_models(sim::Registry& registry) {
                          "are drawn",
                 zone_param_specs()});
   register_shop_alerts(registry);
+  register_public_safety(registry);
 }
 
 std::unique_ptr<const sim::Model> build_model(const sim::Variant& variant) {
@@ -22,6 +24,8 @@ std::unique_ptr<const sim::Model> build_model(const sim::Variant& variant) {
   try {
     if (model == "shop_alerts")
       return std::make_unique<ShopAlertModel>(ShopAlertParams::from_scenario(variant.params, variant.directory));
+    if (model == "public_safety")
+      return std::make_unique<PublicSafetyModel>(PublicSafetyParams::from_scenario(variant.params, variant.directory));
     throw sim::ScenarioError("at 'model': no model family is named '" + model + "'");
   } catch (const sim::ScenarioError& e) {
     if (variant.option == "base" && variant.sweep_point.empty()) throw;

@@ -15,9 +15,9 @@ std::vector<sim::ParamSpec> detection_param_specs() {
   return {
       param("merge_window", ParamType::DURATION, "s", "5min",
             "Presses of one button closer than this to its previous press join the open alert."),
-      param("group_window", ParamType::DURATION, "s", "4s",
+      param("group_window", ParamType::DURATION, "s", "6s",
             "Microphone impulses whose onsets lie within this span of the first belong to one incident (sound "
-            "crosses 1 km in about 3 s).")
+            "crosses 2 km, the widest two microphones hearing one shot may be apart, in about 6 s).")
           .at_least(0.001),
       param("allowed_lateness", ParamType::DURATION, "s", "5s",
             "How long after the group window the core waits for impulses still crossing the network."),
@@ -41,6 +41,10 @@ std::vector<sim::ParamSpec> detection_param_specs() {
           .between(1, 1000),
       param("max_range", ParamType::DISTANCE, "m", "2km",
             "A fix farther than this from every microphone that heard it is refused."),
+      param("assumed_absorption_db_per_km", ParamType::NUMBER, "dB/km", 4.5,
+            "Atmospheric absorption the core assumes when it compares the levels heard, to choose between the "
+            "two positions that three arrivals fit.")
+          .between(0, 100),
       param("event_merge_window", ParamType::DURATION, "s", "10min",
             "Video events of one kind from one camera within this span of its previous one join the open alert."),
       param("clear_fraction", ParamType::NUMBER, "", 0.9,
@@ -65,6 +69,7 @@ detection::DetectionSettings detection_settings_from(const sim::Params& s) {
   d.gunfire.timing_sigma_s = s.duration("timing_sigma").to_seconds();
   d.gunfire.outlier_sigma = s.number("outlier_sigma");
   d.gunfire.max_range_m = s.distance_m("max_range");
+  d.gunfire.absorption_db_per_m = s.number("assumed_absorption_db_per_km") / 1000.0;
   d.event_merge_window_us = s.duration("event_merge_window").count_us();
   d.clear_fraction = s.number("clear_fraction");
   d.fusion_radius_m = s.distance_m("fusion_radius");

@@ -7,7 +7,6 @@
 #include <limits>
 #include <numeric>
 #include <optional>
-#include <sstream>
 
 #include "models/DetectionParams.hpp"
 #include "models/detection/DetectionCore.hpp"
@@ -19,6 +18,7 @@
 #include "sim/Scenario.hpp"
 #include "sim/Simulation.hpp"
 #include "sim/Statistics.hpp"
+#include "sim/Trace.hpp"
 
 namespace citytwin::models {
 
@@ -115,23 +115,10 @@ ShopAlertParams ShopAlertParams::from_scenario(const Json& scenario, const std::
       throw sim::ScenarioError("at 'shops': a profile needs at least one weight above zero");
 
   p.network = NetworkParams::from_section(sim::Params(scenario.at("alert_network"), "alert_network"));
-  if (scenario.contains("streets")) {
-    try {
-      p.streets = std::make_shared<const StreetGraph>(
-          street_graph_from(sim::Params(scenario.at("streets"), "streets"), directory));
-    } catch (const sim::ScenarioError& e) {
-      throw sim::ScenarioError(std::string("at 'streets': ") + e.what());
-    }
-  }
-  if (scenario.contains("zones")) {
-    sim::Params zones(scenario.at("zones"), "zones");
-    try {
-      p.zones = std::make_shared<const Zones>(zones_from(zones, directory, p.streets ? p.streets->frame() : LocalFrame()));
-    } catch (const sim::ScenarioError& e) {
-      throw sim::ScenarioError(std::string("at 'zones.file': ") + e.what());
-    }
-    p.zone_weight = zone_weight_from(zones);
-  }
+  CityMap map = city_map_from(scenario, directory);
+  p.streets = map.streets;
+  p.zones = map.zones;
+  p.zone_weight = map.weight;
 
   p.detection = detection_settings_from(sim::Params(scenario.at("detection"), "detection"));
 
@@ -208,7 +195,7 @@ class ShopAlertRun {
  public:
   ShopAlertRun(const ShopAlertModel& model, const sim::ReplicationContext& ctx, std::vector<std::string>* trace,
                std::size_t max_trace)
-      : p_(model.params()), shops_(model.shops()), ctx_(ctx), trace_(trace), max_trace_(max_trace),
+      : p_(model.params()), shops_(model.shops()), ctx_(ctx), trace_(trace, max_trace),
         core_(make_sensors(model.shops()), p_.detection),
         profile_(p_.hourly_profile, p_.weekly_profile),
         platform_rng_(ctx.seed, ctx.replication, PLATFORM_ENTITY, "background_calls"),
@@ -241,15 +228,7 @@ class ShopAlertRun {
     sim_.schedule_periodic(Time{}, p_.record_interval, [this] { sample(); }, SAMPLE_PRIORITY);
     if (p_.warmup > Time{}) sim_.schedule_at(p_.warmup, [this] { end_warmup(); }, -100);
 
-    // Advance a simulated day at a time, reporting progress.
-    const Time step = Time::days(1);
-    for (Time t{}; t < p_.duration;) {
-      Time next = std::min(t + step, p_.duration);
-      sim_.run_until(next);
-      if (ctx_.progress_us) ctx_.progress_us->fetch_add((next - t).count_us(), std::memory_order_relaxed);
-      t = next;
-      if (ctx_.cancelled && ctx_.cancelled->load(std::memory_order_relaxed)) break;
-    }
+    sim::run_reporting_progress(sim_, p_.duration, ctx_);
     return results();
   }
 
@@ -273,13 +252,7 @@ class ShopAlertRun {
 
   template <class... Args>
   void note(const Args&... args) {
-    if (!trace_ || trace_->size() >= max_trace_) return;
-    std::ostringstream s;
-    s.setf(std::ios::fixed);
-    s.precision(6);
-    s << sim_.now().to_seconds() << " s: ";
-    (s << ... << args);
-    trace_->push_back(s.str());
+    trace_.note(sim_.now(), args...);
   }
 
   bool counted(Time t) const { return t >= p_.warmup; }
@@ -550,8 +523,7 @@ class ShopAlertRun {
   const ShopAlertParams& p_;
   const std::vector<sim::Point>& shops_;
   const sim::ReplicationContext& ctx_;
-  std::vector<std::string>* trace_;
-  std::size_t max_trace_;
+  sim::Trace trace_;
 
   sim::Simulation sim_;
   detection::DetectionCore core_;

@@ -168,6 +168,16 @@ std::vector<KpiSummary> summarise(const std::vector<ReplicationResults>& replica
   return summary;
 }
 
+void run_reporting_progress(Simulation& sim, Time duration, const ReplicationContext& ctx) {
+  for (Time t = sim.now(); t < duration;) {
+    Time next = std::min(t + Time::days(1), duration);
+    sim.run_until(next);
+    if (ctx.progress_us) ctx.progress_us->fetch_add((next - t).count_us(), std::memory_order_relaxed);
+    t = next;
+    if (ctx.cancelled && ctx.cancelled->load(std::memory_order_relaxed)) break;
+  }
+}
+
 RunResults run_experiment(const Scenario& scenario, const ModelFactory& factory, const ExperimentSettings& settings) {
   // Record what is needed to reproduce the run.
   RunResults run;

@@ -10,6 +10,7 @@
 #include "sim/Json.hpp"
 #include "sim/Results.hpp"
 #include "sim/Scenario.hpp"
+#include "sim/Simulation.hpp"
 #include "sim/Time.hpp"
 
 namespace citytwin::sim {
@@ -25,6 +26,10 @@ struct ReplicationContext {
   /// Set when the run is being abandoned (Ctrl-C); a model should return soon after.
   const std::atomic<bool>* cancelled = nullptr;
 };
+
+/// Runs `sim` to `duration` a simulated day at a time, adding each day done to `ctx.progress_us`, and
+/// returns early (after the day under way) once `ctx.cancelled` is set.
+void run_reporting_progress(Simulation& sim, Time duration, const ReplicationContext& ctx);
 
 /// A model built from one variant's parameters: constant, shared read-only by all its replications.
 class Model {

@@ -114,7 +114,7 @@ AlertEvent DetectionCore::join(Open& open, const Reading& r) {
   open.alert.reading_ids.push_back(r.id);
   open.alert.first_reading_us = std::min(open.alert.first_reading_us, r.time_us);
   open.last_us = std::max(open.last_us, r.time_us);
-  return {AlertEvent::Kind::MERGED, open.alert};
+  return {AlertEvent::Kind::MERGED, open.alert, std::nullopt};
 }
 
 AlertEvent DetectionCore::raise_or_fuse(Alert candidate, std::int64_t arrival_us, bool fusable) {
@@ -124,11 +124,14 @@ AlertEvent DetectionCore::raise_or_fuse(Alert candidate, std::int64_t arrival_us
       if (!o.fusable || incident_category(o.alert.cls) != category) continue;
       if (o.alert.cls == AlertClass::SHOP_AGGRESSION && candidate.cls == AlertClass::SHOP_AGGRESSION) continue;
       double d = std::hypot(o.alert.x_m - candidate.x_m, o.alert.y_m - candidate.y_m);
-      if (d > settings_.fusion_radius_m + o.alert.uncertainty_m + candidate.uncertainty_m) continue;
+      // Two precise fixes are one incident only at one place; otherwise the radius allows for vague places.
+      double slack = o.alert.located && candidate.located ? 10.0 : settings_.fusion_radius_m;
+      if (d > slack + o.alert.uncertainty_m + candidate.uncertainty_m) continue;
       std::int64_t dt = candidate.first_reading_us - o.alert.first_reading_us;
       if ((dt < 0 ? -dt : dt) > settings_.fusion_window_us) continue;
       // The same incident: the open alert takes the evidence, and the better place.
       ++counts_.fused;
+      AlertEvent event{AlertEvent::Kind::MERGED, {}, candidate};
       Alert& a = o.alert;
       a.reading_ids.insert(a.reading_ids.end(), candidate.reading_ids.begin(), candidate.reading_ids.end());
       a.sensors += candidate.sensors;
@@ -141,14 +144,15 @@ AlertEvent DetectionCore::raise_or_fuse(Alert candidate, std::int64_t arrival_us
       }
       a.first_reading_us = std::min(a.first_reading_us, candidate.first_reading_us);
       o.last_us = std::max(o.last_us, candidate.first_reading_us);
-      return {AlertEvent::Kind::MERGED, a};
+      event.alert = a;
+      return event;
     }
   }
   candidate.id = next_id_++;
   candidate.raised_us = arrival_us;
   ++counts_.raised;
   open_.push_back({candidate, candidate.first_reading_us, fusable});
-  return {AlertEvent::Kind::RAISED, candidate};
+  return {AlertEvent::Kind::RAISED, candidate, std::nullopt};
 }
 
 Alert DetectionCore::at_sensor(const Reading& r, AlertClass cls, double confidence) const {
@@ -276,7 +280,7 @@ ConsumeResult DetectionCore::on_measurement(const Reading& r, const Measurement&
     // Back below the threshold, with hysteresis: the alert ends and stops taking readings.
     ++counts_.cleared;
     open->alert.reading_ids.push_back(r.id);
-    out.events.push_back({AlertEvent::Kind::CLEARED, open->alert});
+    out.events.push_back({AlertEvent::Kind::CLEARED, open->alert, std::nullopt});
     out.alert = open->alert.id;
     out.fate = Fate::CLEARED;
     open->fusable = false;

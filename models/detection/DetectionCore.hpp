@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <vector>
 
 #include "models/detection/GunfireLocator.hpp"
@@ -22,7 +23,7 @@ struct DetectionSettings {
   double clear_fraction = 0.9;
   /// Alerts of one kind of incident (shots; violence against people; burglary; abandoned objects) from
   /// different sensors are one incident when their places are within this distance plus both
-  /// uncertainties, metres...
+  /// uncertainties (two microphone fixes: within both uncertainties and 10 m), metres...
   double fusion_radius_m = 150.0;
   /// ...and their first observations within this span, microseconds.
   std::int64_t fusion_window_us = 900'000'000;
@@ -37,6 +38,8 @@ struct AlertEvent {
   };
   Kind kind = Kind::RAISED;
   Alert alert;  ///< the alert as it stands after the event
+  /// MERGED by fusion: the other sensor's alert as it came (id 0), with its own place and readings.
+  std::optional<Alert> fused;
 };
 
 /// What became of one reading.

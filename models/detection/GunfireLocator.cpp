@@ -15,7 +15,7 @@ bool GunfireLocator::add(const Reading& r, const Impulse& impulse, const SensorI
     ++counts_.late;
     return false;
   }
-  Pending p{r.time_us, r.sensor, r.id, sensor.x_m, sensor.y_m, sensor.range_m, impulse.gunfire_logit};
+  Pending p{r.time_us, r.sensor, r.id, sensor.x_m, sensor.y_m, sensor.range_m, impulse.gunfire_logit, impulse.level_db};
   auto key = [](const Pending& a) { return std::tie(a.onset_us, a.sensor, a.id); };
   auto at = std::upper_bound(pending_.begin(), pending_.end(), p,
                              [&](const Pending& a, const Pending& b) { return key(a) < key(b); });
@@ -85,6 +85,21 @@ std::vector<GunfireCandidate> GunfireLocator::close_group(std::vector<Pending> g
     s.timing_sigma_s = settings_.timing_sigma_s;
     s.outlier_sigma = settings_.outlier_sigma;
     s.max_range_m = settings_.max_range_m;
+    // The levels heard tell the ranges apart: by spherical spreading and absorption, level + 20 log10(d)
+    // + alpha d is the same at every microphone; the position where it varies least is the more plausible.
+    const double alpha = settings_.absorption_db_per_m;
+    s.implausibility = [&first, alpha](double x, double y, const std::vector<bool>& used) {
+      double sum = 0.0, sum2 = 0.0, n = 0.0;
+      for (std::size_t i = 0; i < first.size(); ++i) {
+        if (!used[i]) continue;
+        double d = std::max(1.0, std::hypot(first[i]->x_m - x, first[i]->y_m - y));
+        double source = first[i]->level_db + 20.0 * std::log10(d) + alpha * d;
+        sum += source;
+        sum2 += source * source;
+        n += 1.0;
+      }
+      return n > 0 ? sum2 / n - (sum / n) * (sum / n) : 0.0;
+    };
     fix = locate_tdoa(arrivals, s);
   }
   if (fix.ok) {

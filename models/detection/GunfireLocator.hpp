@@ -16,8 +16,9 @@ struct GunfireSettings {
   double timing_sigma_s = 0.002;          ///< assumed onset timing error of one microphone
   double outlier_sigma = 4.0;             ///< residual, in timing sigmas, beyond which an arrival is an echo
   /// Impulses whose onsets lie within this span of the first one belong to one incident (the sound takes
-  /// about 3 s to cross 1 km; a burst of shots is one incident), in microseconds.
-  std::int64_t group_window_us = 4'000'000;
+  /// about 3 s to cross 1 km, and two microphones that hear one shot may be 2 km apart; a burst of shots is
+  /// one incident), in microseconds.
+  std::int64_t group_window_us = 6'000'000;
   /// How long after the window the core waits for arrivals still crossing the network, in microseconds.
   std::int64_t allowed_lateness_us = 5'000'000;
   std::uint32_t min_microphones = 3;      ///< distinct microphones needed to raise an alert (3 for a 2-D fix)
@@ -26,6 +27,9 @@ struct GunfireSettings {
   double logit_threshold = 0.0;
   /// A fix farther than this from every microphone that heard it is refused (0: no limit), metres.
   double max_range_m = 2000.0;
+  /// Atmospheric absorption the core assumes when it compares the levels heard (to choose between the two
+  /// positions three arrivals fit), dB per metre.
+  double absorption_db_per_m = 0.0045;
 };
 
 /// A gunfire incident the locator concluded, before the core fuses it with other alerts.
@@ -70,6 +74,7 @@ class GunfireLocator {
     std::uint64_t id;
     double x_m, y_m, range_m;
     double logit;
+    double level_db;
   };
   std::vector<GunfireCandidate> close_group(std::vector<Pending> group);
 

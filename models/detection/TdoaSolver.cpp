@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
 #include <numeric>
 
 namespace citytwin::detection {
@@ -30,6 +31,7 @@ struct Candidate {
   double cost = std::numeric_limits<double>::infinity();  // sum of squared residuals, m²
   double max_range_m = 0.0;
   bool converged = false;
+  bool ambiguous = false;
 };
 
 double distance(const Eigen::Vector2d& a, const Eigen::Vector2d& b) { return (a - b).norm(); }
@@ -168,11 +170,17 @@ Candidate solve(const Frame& f, const std::vector<std::size_t>& use, const TdoaS
   Eigen::Vector2d centroid = Eigen::Vector2d::Zero();
   for (std::size_t i : use) centroid += f.mic[i];
   starts.push_back(centroid / static_cast<double>(use.size()));
-  // Starting just beside the first microphone to hear it catches sources inside the array.
+  // Starting just beside the first microphone to hear it catches sources inside the array; rings around it
+  // catch sources off a line of microphones (where the centroid's gradient has no component across it).
   std::size_t first = use.front();
   for (std::size_t i : use)
     if (f.range_m[i] < f.range_m[first]) first = i;
   starts.push_back(f.mic[first] + 0.5 * (starts.back() - f.mic[first]));
+  for (double radius : {150.0, 500.0})
+    for (int k = 0; k < 8; ++k) {
+      double a = k * std::numbers::pi / 4.0 + 0.3;
+      starts.push_back(f.mic[first] + radius * Eigen::Vector2d(std::cos(a), std::sin(a)));
+    }
 
   const double sigma_m = s.speed_of_sound_m_per_s * s.timing_sigma_s;
   std::vector<Candidate> found;
@@ -185,12 +193,29 @@ Candidate solve(const Frame& f, const std::vector<std::size_t>& use, const TdoaS
   if (found.empty()) return {};
   double best = std::numeric_limits<double>::infinity();
   for (const auto& c : found) best = std::min(best, c.cost);
-  // The least-squares fit; exact ties (three arrivals fit two positions) go to the one nearer its microphones.
+  // The least-squares fit; exact ties (three arrivals fit two positions) go to the more plausible one by
+  // other evidence, else to the one nearer its microphones.
   const double tie = 1e-6 * sigma_m * sigma_m + 1e-12;
+  std::vector<bool> used(f.mic.size(), false);
+  for (std::size_t i : use) used[i] = true;
+  auto score = [&](const Candidate& c) {
+    if (!s.implausibility) return c.max_range_m;
+    return s.implausibility(c.p.x() + f.origin.x(), c.p.y() + f.origin.y(), used);
+  };
   Candidate pick;
-  pick.max_range_m = std::numeric_limits<double>::infinity();
+  double pick_score = std::numeric_limits<double>::infinity();
+  for (const auto& c : found) {
+    if (c.cost > best + tie) continue;
+    double sc = score(c);
+    if (sc < pick_score) {
+      pick = c;
+      pick_score = sc;
+    }
+  }
+  // A tie the evidence cannot break (microphones in a line hear mirror images alike) is ambiguous.
   for (const auto& c : found)
-    if (c.cost <= best + tie && c.max_range_m < pick.max_range_m) pick = c;
+    if (c.cost <= best + tie && (c.p - pick.p).norm() > 1.0 && std::abs(score(c) - pick_score) <= 1e-9 * (1.0 + std::abs(pick_score)))
+      pick.ambiguous = true;
   return pick;
 }
 
@@ -257,6 +282,10 @@ TdoaFix locate_tdoa(const std::vector<Arrival>& arrivals, const TdoaSettings& se
     best = pick->fit;
   }
   if (!std::isfinite(best.cost)) return fix;
+  if (best.ambiguous) {
+    fix.ambiguous = true;
+    return fix;
+  }
 
   // Position, time and the covariance of the position from the timing error.
   Eigen::Matrix3d jtj = Eigen::Matrix3d::Zero();

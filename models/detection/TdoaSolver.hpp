@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <vector>
 
 namespace citytwin::detection {
@@ -22,14 +23,19 @@ struct TdoaSettings {
   /// because the direct path was blocked); it is left out while enough arrivals remain.
   double outlier_sigma = 4.0;
   int max_iterations = 60;                ///< Levenberg-Marquardt iterations per start
-  /// A source cannot be farther than this from every microphone that heard it: it settles the two-fold
-  /// ambiguity of three arrivals and rejects solutions at infinity. 0: no limit.
+  /// A source cannot be farther than this from every microphone that heard it: it rejects solutions at
+  /// infinity. 0: no limit.
   double max_range_m = 0.0;
+  /// How implausible a position is by other evidence (the levels heard), lower is better: it settles the
+  /// two-fold ambiguity of three arrivals, which fit two positions exactly. Empty: the position nearer to
+  /// its microphones wins.
+  std::function<double(double x_m, double y_m, const std::vector<bool>& used)> implausibility;
 };
 
 /// The located source.
 struct TdoaFix {
   bool ok = false;                 ///< a fix was found (at least three consistent arrivals)
+  bool ambiguous = false;          ///< two positions fit equally well and nothing tells them apart (no fix)
   double x_m = 0.0, y_m = 0.0;     ///< position, metres, in the microphones' frame
   double t0_s = 0.0;               ///< emission time on the arrivals' clock
   /// Covariance of (x, y) in m² from the timing error: sigma² (JᵀJ)⁻¹ at the fix.
@@ -47,7 +53,7 @@ struct TdoaFix {
 /// on the arrival-time residuals from each start, the centroid of the microphones as a further start; then,
 /// while the residuals are inconsistent with the timing error and more than three arrivals remain, the
 /// arrival whose removal explains the rest best (late arrivals first) is left out. Fewer than three
-/// arrivals give no fix.
+/// arrivals give no fix, nor do arrivals that fit two positions alike (microphones in a line).
 TdoaFix locate_tdoa(const std::vector<Arrival>& arrivals, const TdoaSettings& settings);
 
 }  // namespace citytwin::detection

@@ -262,4 +262,27 @@ ZoneWeight zone_weight_from(const sim::Params& section) {
   return w == "population" ? ZoneWeight::POPULATION : w == "area" ? ZoneWeight::AREA : ZoneWeight::ACTIVITY;
 }
 
+CityMap city_map_from(const sim::Json& scenario, const std::string& directory) {
+  CityMap map;
+  if (scenario.contains("streets")) {
+    try {
+      map.streets = std::make_shared<const StreetGraph>(
+          street_graph_from(sim::Params(scenario.at("streets"), "streets"), directory));
+    } catch (const sim::ScenarioError& e) {
+      throw sim::ScenarioError(std::string("at 'streets': ") + e.what());
+    }
+  }
+  if (scenario.contains("zones")) {
+    sim::Params zones(scenario.at("zones"), "zones");
+    try {
+      map.zones = std::make_shared<const Zones>(
+          zones_from(zones, directory, map.streets ? map.streets->frame() : LocalFrame()));
+    } catch (const sim::ScenarioError& e) {
+      throw sim::ScenarioError(std::string("at 'zones.file': ") + e.what());
+    }
+    map.weight = zone_weight_from(zones);
+  }
+  return map;
+}
+
 }  // namespace citytwin::models

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -60,5 +61,16 @@ Zones zones_from(const sim::Params& section, const std::string& base_dir, const 
 
 /// The `weight` key of a `zones` section.
 ZoneWeight zone_weight_from(const sim::Params& section);
+
+/// A scenario's map: its streets and zones when it has the sections, each read once per variant.
+struct CityMap {
+  std::shared_ptr<const StreetGraph> streets;  ///< null without a `streets` section
+  std::shared_ptr<const Zones> zones;          ///< null without a `zones` section
+  ZoneWeight weight = ZoneWeight::ACTIVITY;    ///< the `zones` section's weight
+};
+
+/// Reads the `streets` and `zones` sections of a resolved scenario, files relative to `directory`. Throws
+/// sim::ScenarioError naming the section and the file.
+CityMap city_map_from(const sim::Json& scenario, const std::string& directory);
 
 }  // namespace citytwin::models

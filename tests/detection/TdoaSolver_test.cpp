@@ -170,3 +170,58 @@ TEST_CASE("without robustness a late echo drags the fix away") {
   CHECK(std::hypot(robust.x_m - 300, robust.y_m - 300) < 0.01);
   CHECK_FALSE(robust.inlier[2]);
 }
+
+TEST_CASE("three microphones in a line give no fix: mirror images across the line fit alike") {
+  std::vector<std::pair<double, double>> line = {{0, 0}, {300, 0}, {700, 0}};
+  TdoaSettings s = settings();
+  // Levels by spreading alone: the same at both mirror images, so they cannot tell them apart either.
+  std::vector<Arrival> a = arrivals_from(line, 250, 180, 0.0);
+  s.implausibility = [&](double x, double y, const std::vector<bool>&) {
+    double sum = 0, sum2 = 0;
+    for (const auto& m : line) {
+      double v = -20 * std::log10(std::hypot(m.first - 250, m.second - 180)) + 20 * std::log10(std::hypot(m.first - x, m.second - y));
+      sum += v;
+      sum2 += v * v;
+    }
+    return sum2 / 3 - (sum / 3) * (sum / 3);
+  };
+  TdoaFix fix = locate_tdoa(a, s);
+  CHECK_FALSE(fix.ok);
+  CHECK(fix.ambiguous);
+  // A fourth microphone off the line breaks the symmetry.
+  line.push_back({350, 400});
+  TdoaFix four = locate_tdoa(arrivals_from(line, 250, 180, 0.0), settings());
+  REQUIRE(four.ok);
+  CHECK(std::hypot(four.x_m - 250, four.y_m - 180) < 0.01);
+}
+
+TEST_CASE("with three arrivals the levels heard choose the right one of the two positions that fit") {
+  // Where the nearer-position rule picks the mirror image, the levels (spherical spreading) pick the source.
+  std::vector<std::pair<double, double>> mics = {{0, 0}, {500, 0}, {250, 430}};
+  std::mt19937_64 rng(21);
+  std::uniform_real_distribution<double> u(-600.0, 1100.0);
+  int cases = 0, right = 0;
+  for (int k = 0; k < 400; ++k) {
+    double x = u(rng), y = u(rng);
+    std::vector<Arrival> a = arrivals_from(mics, x, y, 0.0);
+    TdoaFix nearer = locate_tdoa(a, settings(0.001, 3000.0));
+    if (!nearer.ok || std::hypot(nearer.x_m - x, nearer.y_m - y) < 1.0) continue;
+    ++cases;
+    TdoaSettings s = settings(0.001, 3000.0);
+    s.implausibility = [&](double px, double py, const std::vector<bool>&) {
+      double sum = 0, sum2 = 0;
+      for (const auto& m : mics) {
+        double level = 150 - 20 * std::log10(std::hypot(m.first - x, m.second - y));
+        double v = level + 20 * std::log10(std::hypot(m.first - px, m.second - py));
+        sum += v;
+        sum2 += v * v;
+      }
+      return sum2 / 3 - (sum / 3) * (sum / 3);
+    };
+    TdoaFix by_level = locate_tdoa(a, s);
+    right += by_level.ok && std::hypot(by_level.x_m - x, by_level.y_m - y) < 0.01;
+  }
+  MESSAGE(cases << " sources where the nearer position is the wrong one; the levels find " << right);
+  CHECK(cases > 20);
+  CHECK(right == cases);
+}

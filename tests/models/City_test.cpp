@@ -8,6 +8,25 @@
 
 using namespace citytwin;
 
+namespace {
+
+// Every parameter, nested sections' included: a description, and a default unless it is required (a nested
+// section may be optional: written or not).
+void check_params(const std::vector<sim::ParamSpec>& params, const std::string& path, const std::set<std::string>& required) {
+  for (const auto& p : params) {
+    std::string key = path + "." + p.name;
+    CAPTURE(key);
+    CHECK(!p.description.empty());
+    if (p.type == sim::ParamType::SECTION) {
+      check_params(p.children, key, required);
+      continue;
+    }
+    CHECK(p.default_value.is_null() == (required.count(key) == 1));
+  }
+}
+
+}  // namespace
+
 TEST_CASE("every registered parameter has a description, and a default unless required") {
   sim::Registry r;
   models::register_models(r);
@@ -16,13 +35,9 @@ TEST_CASE("every registered parameter has a description, and a default unless re
   const std::set<std::string> required = {"zones.file"};
   for (const auto& c : r.components()) {
     CHECK(!c.description.empty());
-    for (const auto& p : c.params) {
-      CAPTURE(c.name);
-      CAPTURE(p.name);
-      CHECK(!p.description.empty());
-      CHECK(p.default_value.is_null() == (required.count(c.name + "." + p.name) == 1));
-    }
+    check_params(c.params, c.name, required);
   }
+  for (const auto& m : r.models()) CHECK(!m.description.empty());
 }
 
 TEST_CASE("a scenario that takes every default builds a model") {

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "TempDir.hpp"
+#include "SameResults.hpp"
 #include "models/City.hpp"
 #include "sim/Experiment.hpp"
 #include "sim/Scenario.hpp"
@@ -131,25 +132,7 @@ TEST_CASE("results are bit-identical whatever the thread count, on streets and o
   two.threads = 2;
   sim::RunResults a = sim::run_experiment(s, models::build_model, one);
   sim::RunResults b = sim::run_experiment(s, models::build_model, two);
-  REQUIRE(a.variants.size() == b.variants.size());
-  for (std::size_t v = 0; v < a.variants.size(); ++v) {
-    for (std::size_t k = 0; k < a.variants[v].replications.size(); ++k) {
-      const auto& ra = a.variants[v].replications[k];
-      const auto& rb = b.variants[v].replications[k];
-      CHECK(ra.events == rb.events);
-      REQUIRE(ra.kpis.size() == rb.kpis.size());
-      for (std::size_t i = 0; i < ra.kpis.size(); ++i)
-        CHECK(std::memcmp(&ra.kpis[i].value, &rb.kpis[i].value, sizeof(double)) == 0);
-      REQUIRE(ra.tables.size() == rb.tables.size());
-      for (std::size_t t = 0; t < ra.tables.size(); ++t)
-        for (std::size_t c = 0; c < ra.tables[t].columns().size(); ++c) {
-          const auto& ca = ra.tables[t].column(c);
-          const auto& cb = rb.tables[t].column(c);
-          REQUIRE(ca.size() == cb.size());
-          CHECK(std::memcmp(ca.data(), cb.data(), ca.size() * sizeof(double)) == 0);
-        }
-    }
-  }
+  testing::check_same_results(a, b);
 }
 
 TEST_CASE("replication k is the same run whether 1 or 5 replications are run") {
@@ -181,18 +164,7 @@ TEST_CASE("the bundled scenarios' first events match their golden traces") {
   ctx.replication = 0;
   model->run_traced(ctx, trace, 60);
   REQUIRE(trace.size() == 60);
-  if (std::getenv("CITYTWIN_UPDATE_GOLDEN")) {
-    std::ofstream out(golden);
-    for (const auto& line : trace) out << line << '\n';
-  }
-  std::ifstream in(golden);
-  REQUIRE_MESSAGE(in.good(), "missing golden trace " << golden);
-  std::string line;
-  for (std::size_t i = 0; i < trace.size(); ++i) {
-    REQUIRE(std::getline(in, line));
-    CAPTURE(i);
-    CHECK(line == trace[i]);
-  }
+  testing::check_golden_trace(trace, golden);
 }
 
 TEST_CASE("more operators shorten the time to call-back and more units the time to police arrival") {
