@@ -325,7 +325,8 @@ int place(int argc, char** argv) {
        cxxopts::value<std::string>())
       ("count", "microphones to place (overrides the option's microphones.count)", cxxopts::value<unsigned>())
       ("random", "random placements to compare with", cxxopts::value<unsigned>()->default_value("100"))
-      ("exact", "also solve a subset exactly with the MILP and report greedy's gap")
+      ("exact", "also solve exactly with the MILP (the whole problem, or the subset the next options give) and report "
+                "greedy's gap")
       ("exact-candidates", "candidate sites in the exact subset", cxxopts::value<unsigned>()->default_value("120"))
       ("exact-samples", "simulated shots in the exact subset", cxxopts::value<unsigned>()->default_value("600"))
       ("exact-count", "microphones in the exact subset", cxxopts::value<unsigned>()->default_value("8"))
@@ -388,9 +389,11 @@ int place(int argc, char** argv) {
     return static_cast<double>(std::count_if(heard.begin(), heard.end(), [](std::uint32_t h) { return h >= 3; })) /
            static_cast<double>(heard.size());
   };
-  std::printf("%s, option '%s': %zu microphones among %zu candidate sites (%s), over %zu simulated shots\n", path.c_str(),
-              variant->label.c_str(), k, plan.candidates.size(),
-              params.candidate_sites.empty() ? "street intersections" : "candidate_sites", plan.samples.size());
+  std::printf("%s, option '%s': %zu microphones among %zu candidate sites (of %zu %s, thinned to %.0f m apart), over "
+              "%zu simulated shots\n",
+              path.c_str(), variant->label.c_str(), k, plan.candidates.size(), plan.candidates_before_spacing,
+              params.candidate_sites.empty() ? "street intersections" : "candidate_sites", params.min_spacing_m,
+              plan.samples.size());
   std::printf("  greedy (CELF): expected min(heard, 3)/3 = %.4f; heard by 3 or more: %.1f%% of shots; upper bound %.4f "
               "(within %.1f%% of the optimum); %zu gains computed; %.2f s with the simulated shots\n",
               plan.chosen.value, 100.0 * plan.heard_by_3_share, plan.chosen.upper_bound,
@@ -426,15 +429,18 @@ int place(int argc, char** argv) {
     models::PlacementProblem small = models::PlacementProblem::coverage(m, covering, std::vector<double>(samples, 1.0), 3);
     models::Placement g = models::place_greedy(small, kk);
     models::ExactPlacement e = models::place_exact(small, kk, args["time-limit"].as<double>());
+    char what[160];
+    std::snprintf(what, sizeof what, "%zu of %zu candidates, %zu of %zu shots, %zu microphones", m,
+                  plan.candidates.size(), samples, plan.samples.size(), kk);
     if (e.optimal)
-      std::printf("  exact on a subset (%zu candidates, %zu shots, %zu microphones): greedy %.4f, MILP optimum %.4f: "
-                  "greedy reaches %.2f%% of the optimum (its guarantee: %.1f%%); %.1f s\n",
-                  m, samples, kk, g.value, e.best.value, 100.0 * g.value / e.best.value,
-                  100.0 * (1.0 - std::exp(-1.0)), e.seconds);
+      std::printf("  exact (%s): greedy %.4f, MILP optimum %.4f: greedy reaches %.2f%% of the optimum (its "
+                  "guarantee: %.1f%%); %.1f s\n",
+                  what, g.value, e.best.value, 100.0 * g.value / e.best.value, 100.0 * (1.0 - std::exp(-1.0)),
+                  e.seconds);
     else
-      std::printf("  exact on a subset (%zu candidates, %zu shots, %zu microphones): greedy %.4f, MILP best %.4f and "
-                  "bound %.4f after the time limit: greedy reaches at least %.2f%% of the optimum; %.1f s\n",
-                  m, samples, kk, g.value, e.best.value, e.bound, 100.0 * g.value / e.bound, e.seconds);
+      std::printf("  exact (%s): greedy %.4f, MILP best %.4f and bound %.4f after the time limit: greedy reaches at "
+                  "least %.2f%% of the optimum; %.1f s\n",
+                  what, g.value, e.best.value, e.bound, 100.0 * g.value / e.bound, e.seconds);
   }
 
   if (args.count("output")) {

@@ -60,6 +60,7 @@ MicrophonePlan PublicSafetyModel::plan_microphones(const PublicSafetyParams& p, 
     plan.candidates = p.microphone_sites;
   else
     plan.candidates = p.candidate_sites.empty() ? intersections(*p.streets) : p.candidate_sites;
+  plan.candidates_before_spacing = plan.candidates.size();
 
   // Shots where gunfire happens (its background: the zones' weight along the streets), each with its own
   // level; a candidate hears a shot with the propagation's probability, drawn once per pair.
@@ -78,6 +79,32 @@ MicrophonePlan PublicSafetyModel::plan_microphones(const PublicSafetyParams& p, 
       if (d > reach) continue;
       if (u < p.acoustics.hearing_probability(level, d, p.microphone_threshold_db)) covering[j].push_back(i);
     }
+  }
+
+  // Thin the candidates to the minimum spacing, those that hear the most shots kept first (ties by index).
+  if (p.placement != MicrophonePlacement::GIVEN && p.min_spacing_m > 0) {
+    std::vector<std::size_t> hears(plan.candidates.size(), 0);
+    for (const auto& c : covering)
+      for (std::uint32_t i : c) ++hears[i];
+    std::vector<std::uint32_t> order(plan.candidates.size());
+    for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return hears[a] > hears[b]; });
+    std::vector<std::int64_t> new_index(plan.candidates.size(), -1);
+    std::vector<sim::Point> kept;
+    for (std::uint32_t i : order) {
+      bool far = std::all_of(kept.begin(), kept.end(),
+                             [&](const sim::Point& q) { return distance(q, plan.candidates[i]) >= p.min_spacing_m; });
+      if (!far) continue;
+      new_index[i] = static_cast<std::int64_t>(kept.size());
+      kept.push_back(plan.candidates[i]);
+    }
+    for (auto& c : covering) {
+      std::vector<std::uint32_t> mapped;
+      for (std::uint32_t i : c)
+        if (new_index[i] >= 0) mapped.push_back(static_cast<std::uint32_t>(new_index[i]));
+      c = std::move(mapped);
+    }
+    plan.candidates = std::move(kept);
   }
   plan.problem = std::make_unique<PlacementProblem>(
       PlacementProblem::coverage(plan.candidates.size(), covering, std::vector<double>(covering.size(), 1.0), 3));

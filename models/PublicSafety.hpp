@@ -91,6 +91,7 @@ struct PublicSafetyParams {
   MicrophonePlacement placement = MicrophonePlacement::GREEDY;
   std::vector<sim::Point> microphone_sites;   ///< GIVEN
   std::vector<sim::Point> candidate_sites;    ///< empty: street intersections
+  double min_spacing_m = 200.0;               ///< candidates are thinned to keep chosen sites this far apart
   double microphone_threshold_db = 80.0;
   std::uint32_t placement_samples = 1500;
   double microphone_cost_eur = 0.0, microphone_cost_per_year_eur = 0.0;
@@ -144,7 +145,8 @@ struct PublicSafetyParams {
 
 /// What the placement of microphones worked with and found (for the layout and `citytwin place`).
 struct MicrophonePlan {
-  std::vector<sim::Point> candidates;   ///< candidate sites
+  std::size_t candidates_before_spacing = 0;  ///< candidate sites before thinning to the minimum spacing
+  std::vector<sim::Point> candidates;   ///< candidate sites, at least the minimum spacing apart
   std::vector<sim::Point> samples;      ///< simulated shot places, drawn where gunfire happens
   std::unique_ptr<PlacementProblem> problem;  ///< truncated coverage (cap 3) over the samples
   Placement chosen;                     ///< the sites (indices into candidates) and their objective

@@ -242,6 +242,9 @@ const std::vector<sim::ComponentSpec>& public_safety_components() {
                     param("sites", ParamType::POINT_LIST, "m", Json::array(), "placement given: the microphones."),
                     param("candidate_sites", ParamType::POINT_LIST, "m", Json::array(),
                           "Where microphones may go (public buildings); empty: every street intersection."),
+                    param("min_spacing", ParamType::DISTANCE, "m", "200m",
+                          "Candidates are thinned, those that hear most kept first, so that no two are closer than "
+                          "this: microphones side by side hear the same shots but cannot locate them."),
                     param("threshold_db", ParamType::NUMBER, "dB", 80.0,
                           "Peak level above which a microphone reports an impulse.")
                         .between(0, 200),
@@ -444,6 +447,7 @@ PublicSafetyParams PublicSafetyParams::from_scenario(const Json& scenario, const
                                          : MicrophonePlacement::GREEDY;
     p.microphone_sites = m.points("sites");
     p.candidate_sites = m.points("candidate_sites");
+    p.min_spacing_m = m.distance_m("min_spacing");
     p.microphone_threshold_db = m.number("threshold_db");
     p.placement_samples = static_cast<std::uint32_t>(m.integer("placement_samples"));
     p.microphone_cost_eur = m.number("cost");

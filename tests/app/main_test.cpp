@@ -53,7 +53,7 @@ TEST_CASE("--version and --help succeed and say what the program does") {
   CHECK(h.code == 0);
   CHECK(h.out.find("compare SCENARIO") != std::string::npos);
   CHECK(h.out.find("Exit codes") != std::string::npos);
-  for (const char* sub : {"run", "compare", "validate", "list-models", "map", "schema"}) {
+  for (const char* sub : {"run", "compare", "validate", "list-models", "map", "place", "schema"}) {
     CAPTURE(sub);
     Outcome o = citytwin(std::string(sub) + " --help");
     CHECK(o.code == 0);
@@ -163,4 +163,42 @@ TEST_CASE("compare prints the KPI table with intervals and writes a results file
   CHECK(a.code == 0);
   CHECK(a.out == b.out);
   CHECK(a.out.find("\"half_width\"") != std::string::npos);
+}
+
+TEST_CASE("place chooses microphone sites, compares them with random and the optimum, and writes GeoJSON") {
+  const std::string ps = std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/aguascalientes-public-safety.yaml";
+  fs::path out = temp_dir() / "sites.geojson";
+  Outcome o = citytwin("place " + ps + " --option '20 microphones | police.units=3' --random 20 --exact "
+                       "--exact-candidates 30 --exact-samples 200 --exact-count 5 -o " + out.string());
+  CHECK(o.code == 0);
+  CHECK(o.out.find("20 microphones among") != std::string::npos);
+  CHECK(o.out.find("random (20 draws)") != std::string::npos);
+  CHECK(o.out.find("MILP optimum") != std::string::npos);
+  CHECK(o.out.find("30 of 47 candidates, 200 of 1500 shots, 5 microphones") != std::string::npos);
+  REQUIRE(fs::exists(out));
+  CHECK_FALSE(fs::exists(out.string() + ".partial"));
+  std::ifstream in(out);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(text.find("\"FeatureCollection\"") != std::string::npos);
+  std::size_t points = 0;
+  for (std::size_t at = text.find("\"Point\""); at != std::string::npos; at = text.find("\"Point\"", at + 1)) ++points;
+  CHECK(points == 20);
+  // Another model's scenario, or an option that does not exist: bad input.
+  Outcome wrong = citytwin("place " + SCENARIO);
+  CHECK(wrong.code == 2);
+  CHECK(wrong.out.find("places the microphones of a public_safety scenario") != std::string::npos);
+  Outcome none = citytwin("place " + ps + " --option nothing");
+  CHECK(none.code == 2);
+  CHECK(none.out.find("no option 'nothing'") != std::string::npos);
+}
+
+TEST_CASE("compare --kpis shows only the KPIs a regular expression matches, and refuses a bad one") {
+  Outcome o = citytwin("compare " + SCENARIO + " --replications 2 --set duration=5d --set warmup=0s -q -o " +
+                       (temp_dir() / "kpis.h5").string() + " --kpis '^callback_'");
+  CHECK(o.code == 0);
+  CHECK(o.out.find("callback_time_mean_s") != std::string::npos);
+  CHECK(o.out.find("police_arrival") == std::string::npos);
+  Outcome bad = citytwin("compare " + SCENARIO + " --kpis '('");
+  CHECK(bad.code == 2);
+  CHECK(bad.out.find("not a regular expression") != std::string::npos);
 }

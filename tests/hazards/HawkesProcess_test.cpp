@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "sim/Statistics.hpp"
@@ -46,7 +47,7 @@ TEST_CASE("the mean count of a process started empty equals its expected count, 
     }
     double expected = hawkes_expected_count(p, horizon);
     double se = counts.stddev() / std::sqrt(400.0);
-    MESSAGE((shaped ? "shaped" : "flat") << ": mean " << counts.mean() << " +- " << se << ", expected " << expected);
+    MESSAGE(std::string(shaped ? "shaped" : "flat") << ": mean " << counts.mean() << " +- " << se << ", expected " << expected);
     CHECK(std::abs(counts.mean() - expected) < 3.5 * se);
     if (!shaped)  // the closed form of the flat case
       CHECK(expected == doctest::Approx(p.mu_per_s * horizon / 0.4 -
