@@ -190,8 +190,7 @@ Handling handling_from(const sim::Params& s) {
 namespace {
 
 /// The public-safety model's own sections, in the order `list-models` shows them.
-const std::vector<sim::ComponentSpec>& public_safety_components() {
-  static const std::vector<sim::ComponentSpec> components = [] {
+std::vector<sim::ComponentSpec> build_components() {
   sim::Registry registry;
   std::vector<sim::ParamSpec> crime;
   for (const auto& d : crime_defaults()) crime.push_back(crime_type_spec(d));
@@ -328,7 +327,10 @@ const std::vector<sim::ComponentSpec>& public_safety_components() {
                     handling_spec("crowding", "Crowding alerts.", lognormal("1min", 0.5), 0.5, 0.2),
                 }});
   return registry.components();
-  }();
+}
+
+const std::vector<sim::ComponentSpec>& public_safety_components() {
+  static const std::vector<sim::ComponentSpec> components = build_components();
   return components;
 }
 
