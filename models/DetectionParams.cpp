@@ -54,6 +54,10 @@ std::vector<sim::ParamSpec> detection_param_specs() {
             "Alerts of one kind of incident from different sensors within this distance (plus their "
             "uncertainties) and the fusion window are one incident."),
       param("fusion_window", ParamType::DURATION, "s", "15min", "See fusion_radius."),
+      param("reorder_window", ParamType::DURATION, "s", "0s",
+            "0: readings are taken as they arrive. Above 0: each is held this long past its own time and readings "
+            "are taken in time order, so that the alerts depend on the readings alone (simulated, live or "
+            "replayed), whatever their order and delay within the window; older ones are late."),
   };
 }
 
@@ -74,6 +78,7 @@ detection::DetectionSettings detection_settings_from(const sim::Params& s) {
   d.clear_fraction = s.number("clear_fraction");
   d.fusion_radius_m = s.distance_m("fusion_radius");
   d.fusion_window_us = s.duration("fusion_window").count_us();
+  d.reorder_window_us = s.duration("reorder_window").count_us();
   return d;
 }
 

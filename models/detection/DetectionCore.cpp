@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 namespace citytwin::detection {
 
@@ -192,10 +193,38 @@ ConsumeResult DetectionCore::consume(const Reading& r, std::int64_t arrival_us) 
   // Refuse what cannot come from a known sensor: the sensor exists and sends this kind of payload.
   if (r.sensor >= sensors_.size() || !payload_fits(sensors_[r.sensor].kind, r.payload)) {
     ++counts_.rejected;
+    note_fate(r, Fate::REJECTED);
     return out;
   }
-  // First what time closes, then the reading itself.
+  if (settings_.reorder_window_us <= 0) {
+    // Arrival order: first what time closes, then the reading itself.
+    out.events = advance(arrival_us);
+    ConsumeResult own = process(r, arrival_us);
+    out.fate = own.fate;
+    out.alert = own.alert;
+    out.events.insert(out.events.end(), own.events.begin(), own.events.end());
+    return out;
+  }
+  // Event-time order: held until the watermark (the arrival clock less the window) passes its time; a
+  // reading older than the watermark has come too late to take its place.
+  if (r.time_us <= watermark_us_) {
+    ++counts_.late;
+    note_fate(r, Fate::LATE);
+    out.fate = Fate::LATE;
+    out.events = advance(arrival_us);
+    return out;
+  }
+  auto key = [](const Reading& a) { return std::tie(a.time_us, a.sensor, a.id); };
+  held_.insert(std::upper_bound(held_.begin(), held_.end(), r, [&](const Reading& a, const Reading& b) {
+                 return key(a) < key(b);
+               }),
+               r);
+  out.fate = Fate::PENDING;
   out.events = advance(arrival_us);
+  return out;
+}
+
+ConsumeResult DetectionCore::process(const Reading& r, std::int64_t arrival_us) {
   forget_before(r.time_us);
   ConsumeResult own;
   if (std::holds_alternative<Press>(r.payload)) {
@@ -217,18 +246,57 @@ ConsumeResult DetectionCore::consume(const Reading& r, std::int64_t arrival_us) 
   } else if (const auto* c = std::get_if<CitizenReport>(&r.payload)) {
     own = on_report(r, *c, arrival_us);
   }
-  out.fate = own.fate;
-  out.alert = own.alert;
-  out.events.insert(out.events.end(), own.events.begin(), own.events.end());
+  note_fate(r, own.fate);
+  return own;
+}
+
+void DetectionCore::note_fate(const Reading& r, Fate f) {
+  if (keep_fates_) fates_.push_back({r.id, r.sensor, f});
+}
+
+std::vector<ReadingFate> DetectionCore::take_fates() {
+  std::vector<ReadingFate> out;
+  out.swap(fates_);
   return out;
 }
 
-std::vector<AlertEvent> DetectionCore::advance(std::int64_t now_us) {
+std::int64_t DetectionCore::next_deadline_us() const {
+  std::int64_t d = gunfire_.next_deadline_us();
+  if (!held_.empty()) d = std::min(d, held_.front().time_us + settings_.reorder_window_us);
+  return d;
+}
+
+std::vector<AlertEvent> DetectionCore::close_groups(std::int64_t now_us) {
   std::vector<AlertEvent> events;
   for (GunfireCandidate& c : gunfire_.advance(now_us)) {
     forget_before(c.alert.first_reading_us);
     events.push_back(raise_or_fuse(std::move(c.alert), now_us, true));
   }
+  return events;
+}
+
+std::vector<AlertEvent> DetectionCore::advance(std::int64_t now_us) {
+  if (settings_.reorder_window_us <= 0) return close_groups(now_us);
+  // Event time: held readings (each at its time plus the window) and gunfire deadlines, in time order,
+  // each on its own logical clock, so that what comes out depends on the readings alone.
+  std::vector<AlertEvent> events;
+  const std::int64_t w = settings_.reorder_window_us;
+  for (;;) {
+    std::int64_t reading_at = held_.empty() ? std::numeric_limits<std::int64_t>::max() : held_.front().time_us + w;
+    std::int64_t group_at = gunfire_.next_deadline_us();
+    std::int64_t next = std::min(reading_at, group_at);
+    if (next > now_us || next == std::numeric_limits<std::int64_t>::max()) break;
+    if (group_at <= reading_at) {
+      for (auto& e : close_groups(group_at)) events.push_back(std::move(e));
+      continue;
+    }
+    Reading r = held_.front();
+    held_.erase(held_.begin());
+    watermark_us_ = std::max(watermark_us_, r.time_us);
+    ConsumeResult own = process(r, reading_at);
+    for (auto& e : own.events) events.push_back(std::move(e));
+  }
+  watermark_us_ = std::max(watermark_us_, now_us - w);
   return events;
 }
 

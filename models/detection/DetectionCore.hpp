@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -27,6 +28,12 @@ struct DetectionSettings {
   double fusion_radius_m = 150.0;
   /// ...and their first observations within this span, microseconds.
   std::int64_t fusion_window_us = 900'000'000;
+  /// 0: readings are taken in the order they arrive. Above 0: each reading is held until the arrival clock
+  /// passes its own time plus this window, and readings are taken in the order of their times (then
+  /// sensor, then id), gunfire groups closing at their deadlines on the same time line: what the core
+  /// concludes, and when (on that logical clock), then depends only on the readings, whatever the order
+  /// and delay of their arrival within the window. A reading older than the watermark is late. Microseconds.
+  std::int64_t reorder_window_us = 0;
 };
 
 /// What an alert went through.
@@ -53,6 +60,13 @@ enum class Fate : std::uint8_t {
   REJECTED,   ///< unusable: unknown sensor, a payload its sensor cannot send, a value out of range
 };
 const char* to_string(Fate f);
+
+/// What became of one reading, for those who keep the record (taken in time order in event-time mode).
+struct ReadingFate {
+  std::uint64_t id = 0;
+  std::uint32_t sensor = 0;
+  Fate fate = Fate::REJECTED;
+};
 
 /// What one reading did.
 struct ConsumeResult {
@@ -87,12 +101,21 @@ class DetectionCore {
  public:
   DetectionCore(std::vector<SensorInfo> sensors, DetectionSettings settings);
 
-  /// Consumes one reading that reached the core at `arrival_us`; also advances the clock to it.
+  /// Consumes one reading that reached the core at `arrival_us`; also advances the clock to it. In
+  /// event-time mode (a reorder window) its fate is PENDING until the watermark passes it (or LATE, or
+  /// REJECTED at once), and the events it causes come out of a later call.
   ConsumeResult consume(const Reading& r, std::int64_t arrival_us);
-  /// The arrival clock has reached `now_us`: closes the windows that have ended (gunfire groups).
+  /// The arrival clock has reached `now_us`: closes the windows that have ended (gunfire groups) and, in
+  /// event-time mode, takes the held readings the watermark has passed.
   std::vector<AlertEvent> advance(std::int64_t now_us);
   /// When `advance` next has something to do; INT64_MAX when nothing waits.
-  std::int64_t next_deadline_us() const { return gunfire_.next_deadline_us(); }
+  std::int64_t next_deadline_us() const;
+  /// Keeps the fate of every reading, to be taken with `take_fates` (off by default: memory).
+  void keep_fates(bool on) { keep_fates_ = on; }
+  /// The fates noted since the last call, in the order the readings were taken.
+  std::vector<ReadingFate> take_fates();
+  /// Readings held for the watermark (event-time mode).
+  std::size_t held() const { return held_.size(); }
 
   const std::vector<SensorInfo>& sensors() const { return sensors_; }
   const DetectionSettings& settings() const { return settings_; }
@@ -110,6 +133,9 @@ class DetectionCore {
     bool fusable;
   };
   Open* find_open(std::uint64_t id);
+  ConsumeResult process(const Reading& r, std::int64_t arrival_us);
+  std::vector<AlertEvent> close_groups(std::int64_t now_us);
+  void note_fate(const Reading& r, Fate f);
   /// Raises `candidate`, or fuses it into an open alert of the same incident; returns the event.
   AlertEvent raise_or_fuse(Alert candidate, std::int64_t arrival_us, bool fusable);
   AlertEvent join(Open& open, const Reading& r);
@@ -134,6 +160,10 @@ class DetectionCore {
   std::vector<std::uint64_t> event_alert_[2];
   std::uint64_t next_id_ = 1;
   std::int64_t horizon_us_ = 0;                // how long an alert stays open to merging
+  std::vector<Reading> held_;                  // event-time mode: by (time, sensor, id)
+  std::int64_t watermark_us_ = std::numeric_limits<std::int64_t>::min();
+  bool keep_fates_ = false;
+  std::vector<ReadingFate> fates_;
   CoreCounts counts_;
 };
 
