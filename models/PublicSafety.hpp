@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "models/LiveTwin.hpp"
 #include "models/detection/DetectionCore.hpp"
 #include "models/hazards/HawkesProcess.hpp"
 #include "models/networks/Network.hpp"
@@ -153,8 +154,9 @@ struct MicrophonePlan {
   double heard_by_3_share = 0.0;        ///< of the samples, heard by 3 or more chosen microphones
 };
 
-/// The public-safety model: the city and its sensors set once per seed, replications run independently.
-class PublicSafetyModel : public sim::Model {
+/// The public-safety model: the city and its sensors set once per seed, replications run independently. Its
+/// sensors can be live devices (shadow mode) or rehearse as a fleet.
+class PublicSafetyModel : public sim::Model, public LiveTwin {
  public:
   explicit PublicSafetyModel(PublicSafetyParams params);
   ~PublicSafetyModel() override;
@@ -166,6 +168,13 @@ class PublicSafetyModel : public sim::Model {
   /// "streets", "microphones", "cameras", "shops", "stations", "gateways" and "sensor_data" (what each kind
   /// of sensor emits, and what it never does).
   std::vector<sim::EventTable> layout() const override;
+
+  // LiveTwin: the sensors below; counting cameras report every count interval, the others on events.
+  const std::vector<detection::SensorInfo>& live_sensors() const override { return sensors_; }
+  const detection::DetectionSettings& detection_settings() const override { return params_.detection; }
+  std::vector<std::int64_t> reporting_intervals_us() const override;
+  const LocalFrame* geo_frame() const override;
+  sim::ReplicationResults run_tapped(const sim::ReplicationContext& ctx, const LiveTap& tap) const override;
 
   const PublicSafetyParams& params() const { return params_; }
   const std::vector<Place>& shops() const { return shops_; }

@@ -113,8 +113,8 @@ AlertSource source_of(detection::SensorKind k) {
 class PublicSafetyRun {
  public:
   PublicSafetyRun(const PublicSafetyModel& model, const sim::ReplicationContext& ctx, std::vector<std::string>* trace,
-                  std::size_t max_trace)
-      : m_(model), p_(model.params()), ctx_(ctx), trace_(trace, max_trace),
+                  std::size_t max_trace, const LiveTap* tap = nullptr)
+      : m_(model), p_(model.params()), ctx_(ctx), trace_(trace, max_trace), tap_(tap),
         core_(model.sensors(), p_.detection), travel_(model.router()),
         platform_(sim_, p_.operators, 4, p_.abandon_after, [this](const PlatformJob& j) { return handling_starts(j); },
                   [this](const PlatformJob& j) { handling_done(j); },
@@ -250,6 +250,7 @@ class PublicSafetyRun {
     feed(readings_[o.tag]);
   }
   void feed(const detection::Reading& r) {
+    if (tap_ && tap_->reading) tap_->reading(r, sim_.now().count_us());
     detection::ConsumeResult out = core_.consume(r, sim_.now().count_us());
     handle(out.events);
     arm_deadline();
@@ -442,6 +443,7 @@ class PublicSafetyRun {
   // --- Alerts: recorded with the truth they hold, handled by an operator, perhaps sent to the police.
   void handle(const std::vector<AlertEvent>& events) {
     for (const AlertEvent& e : events) {
+      if (tap_ && tap_->alert) tap_->alert(e);
       const detection::Alert& a = e.alert;
       if (e.kind == AlertEvent::Kind::RAISED) {
         AlertRecord rec;
@@ -624,6 +626,7 @@ class PublicSafetyRun {
   const PublicSafetyParams& p_;
   const sim::ReplicationContext& ctx_;
   sim::Trace trace_;
+  const LiveTap* tap_;
 
   sim::Simulation sim_;
   detection::DetectionCore core_;
@@ -870,6 +873,21 @@ sim::ReplicationResults PublicSafetyRun::results() {
 
 sim::ReplicationResults PublicSafetyModel::run(const sim::ReplicationContext& ctx) const {
   return PublicSafetyRun(*this, ctx, nullptr, 0).run();
+}
+
+sim::ReplicationResults PublicSafetyModel::run_tapped(const sim::ReplicationContext& ctx, const LiveTap& tap) const {
+  return PublicSafetyRun(*this, ctx, nullptr, 0, &tap).run();
+}
+
+std::vector<std::int64_t> PublicSafetyModel::reporting_intervals_us() const {
+  std::vector<std::int64_t> out(sensors_.size(), 0);
+  if (params_.counting)
+    for (std::uint32_t s = first_counter_; s < first_video_; ++s) out[s] = params_.count_interval.count_us();
+  return out;
+}
+
+const LocalFrame* PublicSafetyModel::geo_frame() const {
+  return params_.streets && params_.streets->frame().geographic() ? &params_.streets->frame() : nullptr;
 }
 
 sim::ReplicationResults PublicSafetyModel::run_traced(const sim::ReplicationContext& ctx, std::vector<std::string>& trace,

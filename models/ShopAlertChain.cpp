@@ -194,9 +194,9 @@ struct PressInFlight {
 class ShopAlertRun {
  public:
   ShopAlertRun(const ShopAlertModel& model, const sim::ReplicationContext& ctx, std::vector<std::string>* trace,
-               std::size_t max_trace)
-      : p_(model.params()), shops_(model.shops()), ctx_(ctx), trace_(trace, max_trace),
-        core_(make_sensors(model.shops()), p_.detection),
+               std::size_t max_trace, const LiveTap* tap = nullptr)
+      : p_(model.params()), shops_(model.shops()), ctx_(ctx), trace_(trace, max_trace), tap_(tap),
+        core_(model.live_sensors(), p_.detection),
         profile_(p_.hourly_profile, p_.weekly_profile),
         platform_rng_(ctx.seed, ctx.replication, PLATFORM_ENTITY, "background_calls"),
         police_rng_(ctx.seed, ctx.replication, POLICE_ENTITY, "background_incidents"),
@@ -215,6 +215,7 @@ class ShopAlertRun {
     shop_rng_.reserve(shops_.size());
     for (std::uint32_t s = 0; s < shops_.size(); ++s) shop_rng_.push_back(ShopStreams(ctx, s));
     open_alert_.assign(shops_.size(), -1);
+    core_.keep_fates(true);
   }
 
   sim::ReplicationResults run() {
@@ -240,16 +241,6 @@ class ShopAlertRun {
           call(c.seed, c.replication, s, "call"), police(c.seed, c.replication, s, "police") {}
     sim::RandomStream aggression, accident, pressing, network, call, police;
   };
-  static std::vector<detection::SensorInfo> make_sensors(const std::vector<sim::Point>& shops) {
-    std::vector<detection::SensorInfo> out;
-    for (std::size_t s = 0; s < shops.size(); ++s) {
-      char id[32];
-      std::snprintf(id, sizeof id, "shop-%04zu", s);
-      out.push_back({id, detection::SensorKind::ALERT_BUTTON, shops[s].x_m, shops[s].y_m});
-    }
-    return out;
-  }
-
   template <class... Args>
   void note(const Args&... args) {
     trace_.note(sim_.now(), args...);
@@ -321,28 +312,50 @@ class ShopAlertRun {
            int{m.attempts}, ")");
     if (in.aggression >= 0 && aggression_heard_[static_cast<std::size_t>(in.aggression)] == 0)
       aggression_heard_[static_cast<std::size_t>(in.aggression)] = 1;
-    reading_arrives(in.reading, in.cause);
+    reading_arrives(in.reading);
   }
 
-  void reading_arrives(const detection::Reading& r, Cause cause) {
-    detection::ConsumeResult out = core_.consume(r, sim_.now().count_us());
-    if (out.fate == detection::Fate::MERGED) {
-      if (std::int64_t a = open_alert_[r.sensor]; a >= 0) ++alerts_[static_cast<std::size_t>(a)].presses;
-      if (counted(sim_.now())) ++presses_merged_;
-      return;
+  void reading_arrives(const detection::Reading& r) {
+    const std::int64_t now = sim_.now().count_us();
+    if (tap_ && tap_->reading) tap_->reading(r, now);
+    concluded(core_.consume(r, now).events);
+  }
+  // What the core concluded, reading by reading (at once, or in event-time mode when the watermark passes):
+  // a press merged into an open alert, or a new alert the platform queues for a call-back.
+  void concluded(const std::vector<detection::AlertEvent>& events) {
+    if (tap_ && tap_->alert)
+      for (const detection::AlertEvent& e : events) tap_->alert(e);
+    for (const detection::ReadingFate& f : core_.take_fates()) {
+      if (f.fate == detection::Fate::MERGED) {
+        if (std::int64_t a = open_alert_[f.sensor]; a >= 0) ++alerts_[static_cast<std::size_t>(a)].presses;
+        if (counted(sim_.now())) ++presses_merged_;
+        continue;
+      }
+      if (f.fate != detection::Fate::RAISED) continue;
+      AlertRecord rec;
+      rec.shop = f.sensor;
+      rec.cause = presses_[f.id].cause;
+      rec.pressed_s = static_cast<double>(f.time_us) * 1e-6;
+      rec.raised_s = sim_.now().to_seconds();
+      alerts_.push_back(rec);
+      auto index = static_cast<std::int64_t>(alerts_.size() - 1);
+      open_alert_[f.sensor] = index;
+      note("alert ", f.alert, " raised for shop ", f.sensor);
+      platform_.submit({index, 0, true});
     }
-    if (out.fate != detection::Fate::RAISED) return;
-    // A new alert: the platform queues it for a call-back.
-    AlertRecord rec;
-    rec.shop = r.sensor;
-    rec.cause = cause;
-    rec.pressed_s = static_cast<double>(r.time_us) * 1e-6;
-    rec.raised_s = sim_.now().to_seconds();
-    alerts_.push_back(rec);
-    auto index = static_cast<std::int64_t>(alerts_.size() - 1);
-    open_alert_[r.sensor] = index;
-    note("alert ", out.alert, " raised for shop ", r.sensor);
-    platform_.submit({index, 0, true});
+    arm_deadline();
+  }
+  // Event-time mode: the core takes held presses when the watermark passes them.
+  void arm_deadline() {
+    std::int64_t d = core_.next_deadline_us();
+    if (d == std::numeric_limits<std::int64_t>::max()) return;
+    Time t = std::max(Time::us(d), sim_.now());
+    if (sim_.pending(deadline_)) {
+      if (deadline_at_ <= t) return;
+      sim_.cancel(deadline_);
+    }
+    deadline_at_ = t;
+    deadline_ = sim_.schedule_at(t, [this] { concluded(core_.advance(sim_.now().count_us())); });
   }
 
   // --- The platform: alerts first, other work after, c operators.
@@ -524,9 +537,12 @@ class ShopAlertRun {
   const std::vector<sim::Point>& shops_;
   const sim::ReplicationContext& ctx_;
   sim::Trace trace_;
+  const LiveTap* tap_;
 
   sim::Simulation sim_;
   detection::DetectionCore core_;
+  sim::EventHandle deadline_;
+  Time deadline_at_;
   std::vector<ShopStreams> shop_rng_;
   WeeklyProfile profile_;
 
@@ -567,6 +583,12 @@ ShopAlertModel::ShopAlertModel(ShopAlertParams params) : params_(std::move(param
   if (params_.streets) router_ = std::make_unique<const StreetRouter>(*params_.streets);
   // The buttons' links to the network's gateways, fixed for the seed.
   network_ = std::make_unique<const Network>(params_.network, shops_, params_.seed);
+  // The buttons as the detection core knows them.
+  for (std::size_t s = 0; s < shops_.size(); ++s) {
+    char id[32];
+    std::snprintf(id, sizeof id, "shop-%04zu", s);
+    sensors_.push_back({id, detection::SensorKind::ALERT_BUTTON, shops_[s].x_m, shops_[s].y_m});
+  }
 }
 
 ShopAlertModel::~ShopAlertModel() = default;
@@ -622,6 +644,18 @@ std::vector<sim::EventTable> ShopAlertModel::layout() const {
 
 sim::ReplicationResults ShopAlertModel::run(const sim::ReplicationContext& ctx) const {
   return ShopAlertRun(*this, ctx, nullptr, 0).run();
+}
+
+sim::ReplicationResults ShopAlertModel::run_tapped(const sim::ReplicationContext& ctx, const LiveTap& tap) const {
+  return ShopAlertRun(*this, ctx, nullptr, 0, &tap).run();
+}
+
+std::vector<std::int64_t> ShopAlertModel::reporting_intervals_us() const {
+  return std::vector<std::int64_t>(sensors_.size(), 0);  // buttons report when pressed
+}
+
+const LocalFrame* ShopAlertModel::geo_frame() const {
+  return params_.streets && params_.streets->frame().geographic() ? &params_.streets->frame() : nullptr;
 }
 
 sim::ReplicationResults ShopAlertModel::run_traced(const sim::ReplicationContext& ctx, std::vector<std::string>& trace,

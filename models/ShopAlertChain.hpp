@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "models/LiveTwin.hpp"
 #include "models/detection/DetectionCore.hpp"
 #include "models/networks/Network.hpp"
 #include "models/response/PoliceFleet.hpp"
@@ -72,8 +73,8 @@ struct ShopAlertParams {
 };
 
 /// The shop-alert chain as a model: shops and the network's links set once per seed, replications run
-/// independently.
-class ShopAlertModel : public sim::Model {
+/// independently. Its buttons can be live devices (shadow mode) or rehearse as a fleet.
+class ShopAlertModel : public sim::Model, public LiveTwin {
  public:
   explicit ShopAlertModel(ShopAlertParams params);
   ~ShopAlertModel() override;
@@ -85,6 +86,13 @@ class ShopAlertModel : public sim::Model {
   /// (simulated time in seconds, what happened): the golden trace of a scenario.
   sim::ReplicationResults run_traced(const sim::ReplicationContext& ctx, std::vector<std::string>& trace,
                                      std::size_t max_lines) const;
+
+  // LiveTwin: the buttons "shop-0000", ... (reporting only when pressed).
+  const std::vector<detection::SensorInfo>& live_sensors() const override { return sensors_; }
+  const detection::DetectionSettings& detection_settings() const override { return params_.detection; }
+  std::vector<std::int64_t> reporting_intervals_us() const override;
+  const LocalFrame* geo_frame() const override;
+  sim::ReplicationResults run_tapped(const sim::ReplicationContext& ctx, const LiveTap& tap) const override;
 
   const ShopAlertParams& params() const { return params_; }
   /// Shop positions in metres, the same for every replication of a seed.
@@ -103,6 +111,7 @@ class ShopAlertModel : public sim::Model {
   std::vector<sim::Point> shops_;
   std::vector<Place> shop_places_;
   Place station_;
+  std::vector<detection::SensorInfo> sensors_;
   std::unique_ptr<const Network> network_;
   std::unique_ptr<const StreetRouter> router_;
 };

@@ -246,12 +246,12 @@ ConsumeResult DetectionCore::process(const Reading& r, std::int64_t arrival_us) 
   } else if (const auto* c = std::get_if<CitizenReport>(&r.payload)) {
     own = on_report(r, *c, arrival_us);
   }
-  note_fate(r, own.fate);
+  note_fate(r, own.fate, own.alert);
   return own;
 }
 
-void DetectionCore::note_fate(const Reading& r, Fate f) {
-  if (keep_fates_) fates_.push_back({r.id, r.sensor, f});
+void DetectionCore::note_fate(const Reading& r, Fate f, std::uint64_t alert) {
+  if (keep_fates_) fates_.push_back({r.id, r.sensor, f, alert, r.time_us});
 }
 
 std::vector<ReadingFate> DetectionCore::take_fates() {
@@ -262,8 +262,11 @@ std::vector<ReadingFate> DetectionCore::take_fates() {
 
 std::int64_t DetectionCore::next_deadline_us() const {
   std::int64_t d = gunfire_.next_deadline_us();
-  if (!held_.empty()) d = std::min(d, held_.front().time_us + settings_.reorder_window_us);
-  return d;
+  if (settings_.reorder_window_us <= 0) return d;
+  if (!held_.empty()) d = std::min(d, held_.front().time_us);
+  // Event time: due once the watermark (the arrival clock less the window) passes it.
+  if (d == std::numeric_limits<std::int64_t>::max()) return d;
+  return d > std::numeric_limits<std::int64_t>::max() - settings_.reorder_window_us ? d : d + settings_.reorder_window_us;
 }
 
 std::vector<AlertEvent> DetectionCore::close_groups(std::int64_t now_us) {
@@ -277,15 +280,17 @@ std::vector<AlertEvent> DetectionCore::close_groups(std::int64_t now_us) {
 
 std::vector<AlertEvent> DetectionCore::advance(std::int64_t now_us) {
   if (settings_.reorder_window_us <= 0) return close_groups(now_us);
-  // Event time: held readings (each at its time plus the window) and gunfire deadlines, in time order,
-  // each on its own logical clock, so that what comes out depends on the readings alone.
+  // Event time: the held readings and the gunfire deadlines the watermark has passed, in time order, each
+  // taken on the logical clock of its own time (a reading as if it had arrived when it was made), so that
+  // what comes out depends on the readings alone.
   std::vector<AlertEvent> events;
   const std::int64_t w = settings_.reorder_window_us;
+  const std::int64_t until = now_us < std::numeric_limits<std::int64_t>::min() + w ? now_us : now_us - w;
   for (;;) {
-    std::int64_t reading_at = held_.empty() ? std::numeric_limits<std::int64_t>::max() : held_.front().time_us + w;
+    std::int64_t reading_at = held_.empty() ? std::numeric_limits<std::int64_t>::max() : held_.front().time_us;
     std::int64_t group_at = gunfire_.next_deadline_us();
     std::int64_t next = std::min(reading_at, group_at);
-    if (next > now_us || next == std::numeric_limits<std::int64_t>::max()) break;
+    if (next > until || next == std::numeric_limits<std::int64_t>::max()) break;
     if (group_at <= reading_at) {
       for (auto& e : close_groups(group_at)) events.push_back(std::move(e));
       continue;
@@ -293,10 +298,10 @@ std::vector<AlertEvent> DetectionCore::advance(std::int64_t now_us) {
     Reading r = held_.front();
     held_.erase(held_.begin());
     watermark_us_ = std::max(watermark_us_, r.time_us);
-    ConsumeResult own = process(r, reading_at);
+    ConsumeResult own = process(r, r.time_us);
     for (auto& e : own.events) events.push_back(std::move(e));
   }
-  watermark_us_ = std::max(watermark_us_, now_us - w);
+  watermark_us_ = std::max(watermark_us_, until);
   return events;
 }
 

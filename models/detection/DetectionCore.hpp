@@ -28,11 +28,13 @@ struct DetectionSettings {
   double fusion_radius_m = 150.0;
   /// ...and their first observations within this span, microseconds.
   std::int64_t fusion_window_us = 900'000'000;
-  /// 0: readings are taken in the order they arrive. Above 0: each reading is held until the arrival clock
-  /// passes its own time plus this window, and readings are taken in the order of their times (then
-  /// sensor, then id), gunfire groups closing at their deadlines on the same time line: what the core
-  /// concludes, and when (on that logical clock), then depends only on the readings, whatever the order
-  /// and delay of their arrival within the window. A reading older than the watermark is late. Microseconds.
+  /// 0: readings are taken in the order they arrive. Above 0 (event-time mode): each reading is held until
+  /// the arrival clock passes its own time plus this window, and readings are taken in the order of their
+  /// times (then sensor, then id), each as if it had arrived when it was made, gunfire groups closing at
+  /// their deadlines on the same time line: what the core concludes, and when on that logical clock (an
+  /// alert's `raised_us`), then depends only on the readings, whatever the order and delay of their
+  /// arrival within the window; it comes out the window later. A reading older than the watermark (the
+  /// arrival clock less the window) is late. Microseconds.
   std::int64_t reorder_window_us = 0;
 };
 
@@ -66,6 +68,8 @@ struct ReadingFate {
   std::uint64_t id = 0;
   std::uint32_t sensor = 0;
   Fate fate = Fate::REJECTED;
+  std::uint64_t alert = 0;  ///< the alert it raised, joined or cleared (0: none, or not yet: PENDING)
+  std::int64_t time_us = 0; ///< the reading's own time
 };
 
 /// What one reading did.
@@ -135,7 +139,7 @@ class DetectionCore {
   Open* find_open(std::uint64_t id);
   ConsumeResult process(const Reading& r, std::int64_t arrival_us);
   std::vector<AlertEvent> close_groups(std::int64_t now_us);
-  void note_fate(const Reading& r, Fate f);
+  void note_fate(const Reading& r, Fate f, std::uint64_t alert = 0);
   /// Raises `candidate`, or fuses it into an open alert of the same incident; returns the event.
   AlertEvent raise_or_fuse(Alert candidate, std::int64_t arrival_us, bool fusable);
   AlertEvent join(Open& open, const Reading& r);
