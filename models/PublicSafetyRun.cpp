@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "models/PublicSafety.hpp"
+#include "models/CoreDeadline.hpp"
 #include "models/response/Platform.hpp"
 #include "models/response/PoliceFleet.hpp"
 #include "sim/RandomStream.hpp"
@@ -256,15 +257,7 @@ class PublicSafetyRun {
     arm_deadline();
   }
   void arm_deadline() {
-    std::int64_t d = core_.next_deadline_us();
-    if (d == std::numeric_limits<std::int64_t>::max()) return;
-    Time t = std::max(Time::us(d), sim_.now());
-    if (sim_.pending(deadline_)) {
-      if (deadline_at_ <= t) return;
-      sim_.cancel(deadline_);
-    }
-    deadline_at_ = t;
-    deadline_ = sim_.schedule_at(t, [this] {
+    deadline_.arm(sim_, core_, [this] {
       handle(core_.advance(sim_.now().count_us()));
       arm_deadline();
     });
@@ -647,8 +640,7 @@ class PublicSafetyRun {
   std::vector<Truth> truths_;
   std::vector<AlertRecord> records_;
   std::uint64_t readings_lost_ = 0;
-  sim::EventHandle deadline_;
-  Time deadline_at_;
+  CoreDeadline deadline_;
 
   std::vector<std::pair<StreetLocation, double>> last_sources_{{StreetLocation{}, -1.0}};
   double last_share_ = 0.0;

@@ -8,6 +8,7 @@
 #include <numeric>
 #include <optional>
 
+#include "models/CoreDeadline.hpp"
 #include "models/DetectionParams.hpp"
 #include "models/detection/DetectionCore.hpp"
 #include "models/hazards/WeeklyProfile.hpp"
@@ -347,15 +348,7 @@ class ShopAlertRun {
   }
   // Event-time mode: the core takes held presses when the watermark passes them.
   void arm_deadline() {
-    std::int64_t d = core_.next_deadline_us();
-    if (d == std::numeric_limits<std::int64_t>::max()) return;
-    Time t = std::max(Time::us(d), sim_.now());
-    if (sim_.pending(deadline_)) {
-      if (deadline_at_ <= t) return;
-      sim_.cancel(deadline_);
-    }
-    deadline_at_ = t;
-    deadline_ = sim_.schedule_at(t, [this] { concluded(core_.advance(sim_.now().count_us())); });
+    deadline_.arm(sim_, core_, [this] { concluded(core_.advance(sim_.now().count_us())); });
   }
 
   // --- The platform: alerts first, other work after, c operators.
@@ -541,8 +534,7 @@ class ShopAlertRun {
 
   sim::Simulation sim_;
   detection::DetectionCore core_;
-  sim::EventHandle deadline_;
-  Time deadline_at_;
+  CoreDeadline deadline_;
   std::vector<ShopStreams> shop_rng_;
   WeeklyProfile profile_;
 
