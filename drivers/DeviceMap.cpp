@@ -30,10 +30,11 @@ DeviceMap::DeviceMap(const std::vector<detection::SensorInfo>& sensors, const st
   }
 }
 
-DeviceMap DeviceMap::from_csv(const std::string& path, const std::vector<detection::SensorInfo>& sensors) {
+DeviceMap DeviceMap::from_csv(const std::string& path, const std::vector<detection::SensorInfo>& sensors,
+                             const std::vector<std::int64_t>& intervals_us) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error(path + ": cannot open the device map");
-  DeviceMap map(sensors);
+  DeviceMap map(sensors, intervals_us);
   map.devices_.clear();
   std::unordered_map<std::string, std::uint32_t> by_id;
   for (std::uint32_t i = 0; i < sensors.size(); ++i) by_id[sensors[i].id] = i;
@@ -64,7 +65,7 @@ DeviceMap DeviceMap::from_csv(const std::string& path, const std::vector<detecti
     if (it == by_id.end())
       throw std::runtime_error(where + "no sensor '" + cells[1] + "' in the scenario (its sensors are named like '" +
                                (sensors.empty() ? std::string("shop-0000") : sensors.front().id) + "')");
-    DeviceBinding b{it->second, 0};
+    DeviceBinding b{it->second, map.intervals_[it->second]};
     if (cells.size() == 3 && !cells[2].empty()) {
       char* end = nullptr;
       double s = std::strtod(cells[2].c_str(), &end);

@@ -35,8 +35,10 @@ class DeviceMap {
   /// The sensors answering to their ids and rehearsal devEuis; `intervals_us` (per sensor, may be empty)
   /// are the reporting intervals of periodic sensors.
   DeviceMap(const std::vector<detection::SensorInfo>& sensors, const std::vector<std::int64_t>& intervals_us = {});
-  /// Reads a mapping file; throws std::runtime_error naming the file, line and value, and the fix.
-  static DeviceMap from_csv(const std::string& path, const std::vector<detection::SensorInfo>& sensors);
+  /// Reads a mapping file (its intervals override `intervals_us`); throws std::runtime_error naming the
+  /// file, line and value, and the fix.
+  static DeviceMap from_csv(const std::string& path, const std::vector<detection::SensorInfo>& sensors,
+                            const std::vector<std::int64_t>& intervals_us = {});
 
   /// The binding of a device, or nothing for an unknown device.
   std::optional<DeviceBinding> find(const std::string& device) const;

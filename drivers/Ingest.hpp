@@ -16,12 +16,6 @@
 
 namespace citytwin::drivers {
 
-/// A reading and the time it reached the command centre, on the session's clock.
-struct Arrival {
-  detection::Reading reading;
-  std::int64_t arrival_us = 0;
-};
-
 /// Limits of what ingestion accepts.
 struct IngestSettings {
   std::size_t max_bytes = 4096;                    ///< a larger payload is quarantined unread

@@ -20,28 +20,27 @@ std::int64_t SessionClock::wall_us() {
       .count();
 }
 
-std::int64_t SessionClock::now_us() const {
-  std::int64_t wall = wall_us();
-  if (speed_ == 1.0 || !aligned_.load()) return wall;
+std::int64_t SessionClock::session_us(std::int64_t wall) const {
+  if (!rehearsal_ || !aligned_.load()) return wall;
   return origin_session_us_.load() +
          static_cast<std::int64_t>(std::llround(static_cast<double>(wall - origin_wall_us_.load()) * speed_));
 }
 
-void SessionClock::align(std::int64_t reading_time_us) {
-  if (speed_ == 1.0 || aligned_.load()) return;
-  origin_wall_us_ = wall_us();
+void SessionClock::align(std::int64_t wall, std::int64_t reading_time_us) {
+  if (!rehearsal_ || aligned_.load()) return;
+  origin_wall_us_ = wall;
   origin_session_us_ = reading_time_us;
   aligned_ = true;
 }
 
-MqttSource::MqttSource(MqttEndpoint endpoint, const SessionClock& clock) : endpoint_(std::move(endpoint)), clock_(clock) {
+MqttSource::MqttSource(MqttEndpoint endpoint) : endpoint_(std::move(endpoint)) {
   if (endpoint_.topic.empty()) endpoint_.topic = "application/+/device/+/event/up";
 }
 
 void MqttSource::start(Sink sink) {
   client_ = std::make_unique<MqttClient>(endpoint_, !endpoint_.client_id.empty(),
-                                         [this, sink](const std::string& topic, const std::string& payload) {
-                                           sink(RawMessage{topic, payload, clock_.now_us()});
+                                         [sink](const std::string& topic, const std::string& payload) {
+                                           sink(RawMessage{topic, payload, SessionClock::wall_us()});
                                          });
   client_->subscribe(endpoint_.topic);
   client_->connect();
@@ -110,8 +109,8 @@ speed_t baud_constant(int baud) {
 
 }  // namespace
 
-SerialSource::SerialSource(std::string device, int baud, const SessionClock& clock, std::size_t max_line)
-    : device_(std::move(device)), baud_(baud), clock_(clock), max_line_(max_line) {
+SerialSource::SerialSource(std::string device, int baud, std::size_t max_line)
+    : device_(std::move(device)), baud_(baud), max_line_(max_line) {
   speed_t speed = baud_constant(baud_);
   fd_ = ::open(device_.c_str(), O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
   if (fd_ < 0) throw std::runtime_error(device_ + ": cannot open the serial device: " + std::strerror(errno));
@@ -151,7 +150,7 @@ void SerialSource::start(Sink sink) {
       for (ssize_t i = 0; i < n; ++i) {
         if (buf[i] == '\n' || line.size() >= max_line_) {
           if (!line.empty() && line.back() == '\r') line.pop_back();
-          if (!line.empty() && !sink(RawMessage{device_, line, clock_.now_us()})) {
+          if (!line.empty() && !sink(RawMessage{device_, line, SessionClock::wall_us()})) {
             stop_ = true;
             break;
           }
@@ -170,15 +169,14 @@ void SerialSource::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-std::unique_ptr<MessageSource> make_source(const std::string& url, const SessionClock& clock, double replay_speed,
-                                           const MqttEndpoint& defaults) {
+std::unique_ptr<MessageSource> make_source(const std::string& url, double replay_speed, const MqttEndpoint& defaults) {
   if (url.rfind("mqtt://", 0) == 0 || url.rfind("mqtts://", 0) == 0) {
     MqttEndpoint e = MqttEndpoint::parse(url);
     e.ca_file = defaults.ca_file;
     e.cert_file = defaults.cert_file;
     e.key_file = defaults.key_file;
     e.client_id = defaults.client_id;
-    return std::make_unique<MqttSource>(e, clock);
+    return std::make_unique<MqttSource>(e);
   }
   if (url.rfind("replay:", 0) == 0) return std::make_unique<ReplaySource>(url.substr(7), replay_speed);
   if (url.rfind("serial:", 0) == 0) {
@@ -188,7 +186,7 @@ std::unique_ptr<MessageSource> make_source(const std::string& url, const Session
       baud = std::atoi(rest.substr(at + 1).c_str());
       rest = rest.substr(0, at);
     }
-    return std::make_unique<SerialSource>(rest, baud, clock);
+    return std::make_unique<SerialSource>(rest, baud);
   }
   throw std::invalid_argument("'" + url + "' is not a source; write mqtt://[user@]host[:port]/topic-filter, "
                               "mqtts://..., replay:FILE or serial:/dev/ttyUSB0[@9600]");

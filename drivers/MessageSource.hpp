@@ -15,43 +15,52 @@
 
 namespace citytwin::drivers {
 
-/// The session's clock: microseconds since 1970 on the wall clock, optionally sped up for rehearsals
-/// (`speed` simulated seconds per wall second, counted from the first message, whose own time it takes).
+/// The session's clock, in microseconds since 1970. Live, it is the wall clock. A rehearsal (a simulated
+/// fleet publishing in scaled time) runs it `speed` times faster, from the first reading's own time: the
+/// session's time of a wall instant w is then t0 + (w - w0) x speed, where the first reading, made at t0,
+/// was received at w0. Sources stamp messages with the wall clock (what the raw log keeps), so that a
+/// replay computes the same session times again.
 class SessionClock {
  public:
-  explicit SessionClock(double speed = 1.0) : speed_(speed) {}
+  explicit SessionClock(double speed = 1.0, bool rehearsal = false) : speed_(speed), rehearsal_(rehearsal) {}
+  /// The session's time of a wall instant.
+  std::int64_t session_us(std::int64_t wall_us) const;
   /// Now on the session's clock.
-  std::int64_t now_us() const;
-  /// Aligns a sped-up clock on a first reading: its time is now (no effect at speed 1).
-  void align(std::int64_t reading_time_us);
+  std::int64_t now_us() const { return session_us(wall_us()); }
+  /// Rehearsal: the first reading, made at `reading_time_us`, was received at `wall_us`.
+  void align(std::int64_t wall_us, std::int64_t reading_time_us);
+  bool rehearsal() const { return rehearsal_; }
+  bool aligned() const { return aligned_.load(); }
   double speed() const { return speed_; }
   static std::int64_t wall_us();
 
  private:
   double speed_;
+  bool rehearsal_;
   std::atomic<bool> aligned_{false};
   std::atomic<std::int64_t> origin_wall_us_{0}, origin_session_us_{0};
 };
 
-/// A transport of raw messages. `start` delivers each message to the sink from the source's own thread;
-/// the sink returns false when the session no longer takes messages.
+/// A source of messages or readings. `start` delivers each to the sink from the source's own thread; the
+/// sink returns false when the session no longer takes them.
 class MessageSource {
  public:
-  using Sink = std::function<bool(RawMessage)>;
+  using Sink = std::function<bool(Delivery)>;
   virtual ~MessageSource() = default;
   virtual std::string describe() const = 0;
   virtual void start(Sink sink) = 0;
   virtual void stop() = 0;
   /// Whether every message has been delivered (a replay at its end); live sources never finish.
   virtual bool finished() const = 0;
-  /// Whether the session's clock is the messages' own (a replay as fast as possible), not the wall clock.
+  /// Whether the session's clock is the messages' own (a replay as fast as possible, the simulated
+  /// source), not the wall clock.
   virtual bool virtual_clock() const { return false; }
 };
 
 /// Messages from a broker: a persistent QoS 1 subscription to the endpoint's topic filter.
 class MqttSource : public MessageSource {
  public:
-  MqttSource(MqttEndpoint endpoint, const SessionClock& clock);
+  explicit MqttSource(MqttEndpoint endpoint);
   std::string describe() const override { return endpoint_.describe(); }
   void start(Sink sink) override;
   void stop() override;
@@ -60,7 +69,6 @@ class MqttSource : public MessageSource {
 
  private:
   MqttEndpoint endpoint_;
-  const SessionClock& clock_;
   std::unique_ptr<MqttClient> client_;
 };
 
@@ -91,7 +99,7 @@ class ReplaySource : public MessageSource {
 /// ingestion quarantines them.
 class SerialSource : public MessageSource {
  public:
-  SerialSource(std::string device, int baud, const SessionClock& clock, std::size_t max_line = 8192);
+  SerialSource(std::string device, int baud, std::size_t max_line = 8192);
   ~SerialSource() override;
   std::string describe() const override { return "serial:" + device_; }
   void start(Sink sink) override;
@@ -101,7 +109,6 @@ class SerialSource : public MessageSource {
  private:
   std::string device_;
   int baud_;
-  const SessionClock& clock_;
   std::size_t max_line_;
   int fd_ = -1;
   std::thread thread_;
@@ -110,7 +117,6 @@ class SerialSource : public MessageSource {
 
 /// The source a `--source` URL names: `mqtt://...`, `mqtts://...`, `replay:FILE` (with `speed` as given),
 /// or `serial:/dev/ttyX[@BAUD]`. Throws std::invalid_argument with the forms allowed.
-std::unique_ptr<MessageSource> make_source(const std::string& url, const SessionClock& clock, double replay_speed,
-                                           const MqttEndpoint& defaults);
+std::unique_ptr<MessageSource> make_source(const std::string& url, double replay_speed, const MqttEndpoint& defaults);
 
 }  // namespace citytwin::drivers

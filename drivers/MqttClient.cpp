@@ -135,50 +135,30 @@ void MqttClient::subscribe(const std::string& filter) {
 }
 
 void MqttClient::publish(const std::string& topic, const std::string& payload, int qos) {
+  // libmosquitto queues a QoS 1 message even while disconnected and sends it again, under the same message
+  // id, after each reconnection until the broker acknowledges it; the client only counts what is pending.
   std::lock_guard lock(mutex_);
   int mid = 0;
   int rc = mosquitto_publish(mosq_, &mid, topic.c_str(), static_cast<int>(payload.size()), payload.data(), qos, false);
-  if (qos == 0) return;
-  if (rc == MOSQ_ERR_SUCCESS) {
-    in_flight_[mid] = {topic, payload};
-  } else if (rc == MOSQ_ERR_NO_CONN || rc == MOSQ_ERR_CONN_LOST) {
-    waiting_.push_back({topic, payload});
-  } else {
+  if (rc != MOSQ_ERR_SUCCESS && rc != MOSQ_ERR_NO_CONN && rc != MOSQ_ERR_CONN_LOST)
     throw std::runtime_error("cannot publish on '" + topic + "': " + mosquitto_strerror(rc));
-  }
+  if (qos > 0) in_flight_.insert(mid);
 }
 
 bool MqttClient::wait_acknowledged(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
-  return changed_.wait_for(lock, timeout, [&] { return in_flight_.empty() && waiting_.empty(); });
+  return changed_.wait_for(lock, timeout, [&] { return in_flight_.empty(); });
 }
 
 std::size_t MqttClient::unacknowledged() const {
   std::lock_guard lock(mutex_);
-  return in_flight_.size() + waiting_.size();
+  return in_flight_.size();
 }
 
 void MqttClient::disconnect() {
   mosquitto_disconnect(mosq_);
   mosquitto_loop_stop(mosq_, false);
   connected_ = false;
-}
-
-void MqttClient::resend() {
-  // After a reconnection: what was not acknowledged goes again (the receiver removes duplicates).
-  std::vector<Pending> again;
-  for (auto& [mid, p] : in_flight_) again.push_back(std::move(p));
-  in_flight_.clear();
-  for (auto& p : waiting_) again.push_back(std::move(p));
-  waiting_.clear();
-  for (auto& p : again) {
-    int mid = 0;
-    int rc = mosquitto_publish(mosq_, &mid, p.topic.c_str(), static_cast<int>(p.payload.size()), p.payload.data(), 1, false);
-    if (rc == MOSQ_ERR_SUCCESS)
-      in_flight_[mid] = std::move(p);
-    else
-      waiting_.push_back(std::move(p));
-  }
 }
 
 void MqttClient::on_connect(mosquitto* m, void* self, int rc) {
@@ -190,7 +170,6 @@ void MqttClient::on_connect(mosquitto* m, void* self, int rc) {
     c->ever_connected_ = true;
     c->connected_ = true;
     for (const auto& f : c->filters_) mosquitto_subscribe(m, nullptr, f.c_str(), 1);
-    c->resend();
   }
   c->changed_.notify_all();
 }

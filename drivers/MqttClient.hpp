@@ -7,7 +7,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <map>
+#include <set>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -40,7 +40,7 @@ struct MqttEndpoint {
 
 /// One connection to a broker, with its own network thread. Messages of the subscriptions go to
 /// `on_message` on that thread. Reconnects by itself (1 s, doubling to 30 s), resubscribes, and sends again
-/// the publications the broker had not acknowledged.
+/// the publications the broker had not acknowledged (libmosquitto keeps them, under their message ids).
 class MqttClient {
  public:
   using OnMessage = std::function<void(const std::string& topic, const std::string& payload)>;
@@ -69,22 +69,17 @@ class MqttClient {
   const MqttEndpoint& endpoint() const { return endpoint_; }
 
  private:
-  struct Pending {
-    std::string topic, payload;
-  };
   static void on_connect(mosquitto*, void* self, int rc);
   static void on_disconnect(mosquitto*, void* self, int rc);
   static void on_publish(mosquitto*, void* self, int mid);
   static void on_message_cb(mosquitto*, void* self, const mosquitto_message* m);
-  void resend();
 
   MqttEndpoint endpoint_;
   OnMessage on_message_;
   mosquitto* mosq_ = nullptr;
   mutable std::mutex mutex_;
   std::condition_variable changed_;
-  std::map<int, Pending> in_flight_;     // by message id, until acknowledged
-  std::vector<Pending> waiting_;         // not sent: no connection yet
+  std::set<int> in_flight_;              // QoS 1 message ids not yet acknowledged
   std::vector<std::string> filters_;
   std::atomic<bool> connected_{false};
   std::atomic<std::uint64_t> reconnections_{0};

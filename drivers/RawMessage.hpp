@@ -1,8 +1,11 @@
-// A message as a transport delivers it, before anything in it is trusted.
+// A message as a transport delivers it, before anything in it is trusted; and what sources deliver.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <variant>
+
+#include "models/detection/Reading.hpp"
 
 namespace citytwin::drivers {
 
@@ -14,5 +17,15 @@ struct RawMessage {
   std::string payload;
   std::int64_t received_us = 0;
 };
+
+/// A reading and the time it reached the command centre, on the session's clock.
+struct Arrival {
+  detection::Reading reading;
+  std::int64_t arrival_us = 0;
+};
+
+/// What a source delivers: a raw message from a transport, to be checked and decoded, or a reading the
+/// twin's own sensors made (the simulated source), which needs neither.
+using Delivery = std::variant<RawMessage, Arrival>;
 
 }  // namespace citytwin::drivers
