@@ -1,6 +1,7 @@
-// The citytwin program: run, compare and validate scenarios, list models.
+// The citytwin program: run, compare and validate scenarios, list models, place sensors, shadow live devices.
 //
-// Exit codes: 0 success; 1 internal error; 2 bad input (command line, scenario); 130 interrupted.
+// Exit codes: 0 success; 1 internal error; 2 bad input (command line, scenario); 3 a live connection failed;
+// 130 interrupted.
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,10 +19,8 @@
 #include <thread>
 #include <vector>
 
-// A --set value may hold commas ("police.station=[100, 200]"): repeated options make the list, never commas.
-#define CXXOPTS_VECTOR_DELIMITER '\0'
-#include <cxxopts.hpp>
-
+#include "app/Cli.hpp"
+#include "app/Live.hpp"
 #include "app/Progress.hpp"
 #include "app/Report.hpp"
 #include "models/City.hpp"
@@ -44,18 +43,14 @@ namespace {
 
 using namespace citytwin;
 
-constexpr int EXIT_OK = 0;
-constexpr int EXIT_INTERNAL = 1;
-constexpr int EXIT_BAD_INPUT = 2;
-constexpr int EXIT_INTERRUPTED = 130;
-
-/// A command-line mistake: printed with a hint to --help, exit code 2.
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-std::atomic<bool> g_interrupted{false};
-extern "C" void on_signal(int) { g_interrupted.store(true); }
+using app::ConnectionError;
+using app::EXIT_BAD_INPUT;
+using app::EXIT_CONNECTION;
+using app::EXIT_INTERNAL;
+using app::EXIT_INTERRUPTED;
+using app::EXIT_OK;
+using app::parse;
+using app::UsageError;
 
 const char* USAGE =
     "citytwin " CITYTWIN_VERSION " - a discrete-event simulator and digital twin of a town's safety and services\n"
@@ -69,10 +64,11 @@ const char* USAGE =
     "  list-models         list the model components and their parameters\n"
     "  map FILE            read an OpenStreetMap extract as a street graph and describe it\n"
     "  place SCENARIO      choose microphone sites (greedy, against random and the exact optimum), as GeoJSON\n"
+    "  shadow SCENARIO     run the scenario's detection core on live devices beside the existing system\n"
     "  schema              print the JSON Schema that scenario files are checked against\n"
     "\n"
     "Options: --help (also after a command), --version\n"
-    "Exit codes: 0 success, 1 internal error, 2 bad input, 130 interrupted\n";
+    "Exit codes: 0 success, 1 internal error, 2 bad input, 3 a live connection failed, 130 interrupted\n";
 
 /// A simulated span for people: "365 d", "36 h", "15 min".
 std::string simulated(sim::Time t) {
@@ -112,14 +108,6 @@ void add_run_options(cxxopts::Options& o, const std::string& default_output_note
   o.positional_help("SCENARIO");
 }
 
-cxxopts::ParseResult parse(cxxopts::Options& o, int argc, char** argv) {
-  try {
-    return o.parse(argc, argv);
-  } catch (const cxxopts::exceptions::exception& e) {
-    throw UsageError(e.what());
-  }
-}
-
 std::vector<std::string> overrides_from(const cxxopts::ParseResult& args) {
   std::vector<std::string> out;
   if (args.count("seed")) out.push_back("seed=" + std::to_string(args["seed"].as<std::uint64_t>()));
@@ -146,9 +134,12 @@ int run_or_compare(int argc, char** argv, bool compare) {
                              : "Runs every option (and sweep point) of a scenario, each replication as one task in "
                                "parallel, and writes the results to one HDF5 file.");
   add_run_options(o, "SCENARIO's name with .h5, in the current directory");
+  if (!compare) app::add_publish_options(o);
   auto args = parse(o, argc, argv);
   if (args.count("help")) {
-    std::cout << o.help() << "\nExit codes: 0 success, 1 internal error, 2 bad input, 130 interrupted\n";
+    std::cout << o.help({"", "Device fleet"})
+              << "\nExit codes: 0 success, 1 internal error, 2 bad input, 3 a broker that cannot be reached (--publish), "
+                 "130 interrupted\n";
     return EXIT_OK;
   }
   std::string path = require_scenario(args, name);
@@ -165,21 +156,21 @@ int run_or_compare(int argc, char** argv, bool compare) {
                                             : std::filesystem::path(path).stem().string() + ".h5";
 
   bool quiet = args.count("quiet") > 0;
+  if (!compare && args.count("publish")) return app::rehearse(args, scenario, output, quiet, CITYTWIN_VERSION);
   app::Progress progress(!quiet, isatty(STDERR_FILENO) != 0);
   sim::ExperimentSettings settings;
   settings.threads = args["threads"].as<unsigned>();
-  settings.cancelled = &g_interrupted;
+  settings.cancelled = &app::interrupted();
   settings.on_progress = [&](double f, std::size_t done, std::size_t total) { progress.update(f, done, total); };
   if (!quiet)
     std::fprintf(stderr, "%s: %zu option(s) x %u replication(s), %s of simulated time each\n", path.c_str(),
                  scenario.variants().size(), scenario.replications(),
                  simulated(scenario.duration()).c_str());
 
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+  app::catch_interruptions();
   sim::RunResults results = sim::run_experiment(scenario, models::build_model, settings);
   progress.finish();
-  if (g_interrupted.load()) {
+  if (app::interrupted().load()) {
     std::fprintf(stderr, "interrupted: no results written\n");
     return EXIT_INTERRUPTED;
   }
@@ -495,8 +486,9 @@ int dispatch(int argc, char** argv) {
   if (command == "schema") return schema(sub_argc, sub_argv);
   if (command == "map") return map(sub_argc, sub_argv);
   if (command == "place") return place(sub_argc, sub_argv);
+  if (command == "shadow") return app::shadow(sub_argc, sub_argv, CITYTWIN_VERSION);
   throw UsageError("unknown command '" + command +
-                   "'; commands are run, compare, validate, list-models, map, place, schema");
+                   "'; commands are run, compare, shadow, validate, list-models, map, place, schema");
 }
 
 }  // namespace
@@ -510,6 +502,9 @@ int main(int argc, char** argv) {
   } catch (const sim::ScenarioError& e) {
     std::cerr << e.what() << '\n';
     return EXIT_BAD_INPUT;
+  } catch (const ConnectionError& e) {
+    std::cerr << "citytwin: " << e.what() << '\n';
+    return EXIT_CONNECTION;
   } catch (const std::exception& e) {
     std::cerr << "citytwin: internal error: " << e.what() << '\n';
     return EXIT_INTERNAL;

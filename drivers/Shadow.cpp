@@ -148,7 +148,9 @@ void ShadowSession::take(Delivery d) {
 }
 
 void ShadowSession::housekeeping(std::int64_t now_us) {
-  for (const StaleChange& c : ingest_->check_stale(now_us)) stale_changes_.push_back(c);
+  // Silence is measured from the first message, on the session's clock.
+  if (now_us != std::numeric_limits<std::int64_t>::min())
+    for (const StaleChange& c : ingest_->check_stale(now_us)) stale_changes_.push_back(c);
   if (raw_log_) raw_log_->sync();
   if (quarantine_log_) quarantine_log_->sync();
   if (alert_log_) alert_log_->sync();
@@ -178,14 +180,16 @@ void ShadowSession::run(const std::atomic<bool>& stop, const std::function<void(
     if (got == BoundedQueue<Delivery>::Pop::ITEM) take(std::move(item));
     if (got == BoundedQueue<Delivery>::Pop::CLOSED) break;
     if (got == BoundedQueue<Delivery>::Pop::TIMEOUT && source_->finished() && queue.size() == 0) break;
-    if (!virtual_clock) {
+    // A live clock runs on between messages (a rehearsal's once the first reading has set it).
+    const bool clock_runs = !virtual_clock && (!clock_.rehearsal() || clock_.aligned());
+    if (clock_runs) {
       std::int64_t t = clock_.now_us();
       if (t >= now_us_) now_us_ = t;
       if (core_->next_deadline_us() <= now_us_) emit(core_->advance(now_us_));
     }
     now = std::chrono::steady_clock::now();
     if (now >= next_housekeeping) {
-      housekeeping(virtual_clock ? now_us_ : clock_.now_us());
+      housekeeping(now_us_);
       next_housekeeping = now + std::chrono::milliseconds(200);
     }
     queue_size_ = queue.size();
@@ -203,7 +207,7 @@ void ShadowSession::run(const std::atomic<bool>& stop, const std::function<void(
   queue_high_water_ = queue.high_water();
   queue_waits_ = queue.waits();
   queue_size_ = 0;
-  housekeeping(virtual_clock ? now_us_ : clock_.now_us());
+  housekeeping(now_us_);
   if (alert_client_) alert_client_->wait_acknowledged(std::chrono::seconds(10));
   if (status) status(this->status());
 }

@@ -1,7 +1,9 @@
 // End-to-end tests of the citytwin program: exit codes, error messages, and a real run.
 #include <doctest/doctest.h>
 
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -9,6 +11,11 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "drivers/Broker.hpp"
 
 namespace {
 
@@ -19,7 +26,7 @@ struct Outcome {
   std::string out;  // stdout and stderr together
 };
 
-Outcome citytwin(const std::string& args) {
+Outcome program(const std::string& args) {
   std::string cmd = std::string(CITYTWIN_BINARY_DIR) + "/citytwin " + args + " 2>&1";
   Outcome o;
   FILE* p = popen(cmd.c_str(), "r");
@@ -48,36 +55,36 @@ const std::string SCENARIO = std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/roan
 }  // namespace
 
 TEST_CASE("--version and --help succeed and say what the program does") {
-  CHECK(citytwin("--version").code == 0);
-  Outcome h = citytwin("--help");
+  CHECK(program("--version").code == 0);
+  Outcome h = program("--help");
   CHECK(h.code == 0);
   CHECK(h.out.find("compare SCENARIO") != std::string::npos);
   CHECK(h.out.find("Exit codes") != std::string::npos);
-  for (const char* sub : {"run", "compare", "validate", "list-models", "map", "place", "schema"}) {
+  for (const char* sub : {"run", "compare", "validate", "list-models", "map", "place", "schema", "shadow"}) {
     CAPTURE(sub);
-    Outcome o = citytwin(std::string(sub) + " --help");
+    Outcome o = program(std::string(sub) + " --help");
     CHECK(o.code == 0);
     CHECK(o.out.find("Usage") != std::string::npos);
   }
 }
 
 TEST_CASE("an unknown command or option is bad input, exit code 2") {
-  CHECK(citytwin("frobnicate").code == 2);
-  Outcome o = citytwin("run " + SCENARIO + " --thraeds 2");
+  CHECK(program("frobnicate").code == 2);
+  Outcome o = program("run " + SCENARIO + " --thraeds 2");
   CHECK(o.code == 2);
   CHECK(o.out.find("thraeds") != std::string::npos);
-  CHECK(citytwin("run").code == 2);
+  CHECK(program("run").code == 2);
 }
 
 TEST_CASE("the bundled scenario validates") {
-  Outcome o = citytwin("validate " + SCENARIO);
+  Outcome o = program("validate " + SCENARIO);
   CHECK(o.code == 0);
   CHECK(o.out.find("valid") != std::string::npos);
   CHECK(o.out.find("3 operators, 5 units") != std::string::npos);
 }
 
 TEST_CASE("a --set value may contain commas, and --set may add a sweep") {
-  Outcome o = citytwin("validate " + SCENARIO + " --set 'police.station=[100, 200m]'" +
+  Outcome o = program("validate " + SCENARIO + " --set 'police.station=[100, 200m]'" +
                        " --set 'sweep={platform.call_duration: [2min, 4min]}'");
   CHECK(o.code == 0);
   CHECK(o.out.find("3 operators, 5 units | platform.call_duration=4min") != std::string::npos);
@@ -85,7 +92,7 @@ TEST_CASE("a --set value may contain commas, and --set may add a sweep") {
 
 TEST_CASE("a misspelled key gets file, line, the key and a suggestion, exit code 2") {
   fs::path p = write("misspelled.yaml", "duration: 1d\nplatform:\n  operatrs: 3\n");
-  Outcome o = citytwin("validate " + p.string());
+  Outcome o = program("validate " + p.string());
   CHECK(o.code == 2);
   CHECK(o.out.find(p.string() + ":3:") != std::string::npos);
   CHECK(o.out.find("operatrs") != std::string::npos);
@@ -94,7 +101,7 @@ TEST_CASE("a misspelled key gets file, line, the key and a suggestion, exit code
 
 TEST_CASE("a negative duration gets file, line and the fix, exit code 2") {
   fs::path p = write("negative.yaml", "duration: 1d\nplatform:\n  abandon_after: -5min\n");
-  Outcome o = citytwin("validate " + p.string());
+  Outcome o = program("validate " + p.string());
   CHECK(o.code == 2);
   CHECK(o.out.find(p.string() + ":3:") != std::string::npos);
   CHECK(o.out.find("platform.abandon_after") != std::string::npos);
@@ -102,7 +109,7 @@ TEST_CASE("a negative duration gets file, line and the fix, exit code 2") {
 }
 
 TEST_CASE("a missing scenario file is bad input, exit code 2") {
-  Outcome o = citytwin("validate /nonexistent/x.yaml");
+  Outcome o = program("validate /nonexistent/x.yaml");
   CHECK(o.code == 2);
   CHECK(o.out.find("/nonexistent/x.yaml") != std::string::npos);
 }
@@ -116,7 +123,7 @@ TEST_CASE("a truncated map is bad input: the message names the map and the fix, 
     fs::path cut = write(std::string("cut-") + map, bytes.substr(0, bytes.size() / 2));
     fs::path scenario = write("cut-map.yaml", "duration: 1d\nstreets: {source: osm, file: " + cut.filename().string() +
                                                   "}\nshops: {}\nalert_network: {}\ndetection: {}\nplatform: {}\npolice: {}\n");
-    Outcome o = citytwin("validate " + scenario.string());
+    Outcome o = program("validate " + scenario.string());
     CHECK(o.code == 2);
     CHECK(o.out.find("at 'streets'") != std::string::npos);
     CHECK(o.out.find(cut.filename().string()) != std::string::npos);
@@ -126,18 +133,18 @@ TEST_CASE("a truncated map is bad input: the message names the map and the fix, 
 
 TEST_CASE("map describes a street graph and places a point in its local frame") {
   std::string file = std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/maps/aguascalientes.osm.pbf";
-  Outcome o = citytwin("map " + file + " --at 21.8690,-102.2730");
+  Outcome o = program("map " + file + " --at 21.8690,-102.2730");
   CHECK(o.code == 0);
   CHECK(o.out.find("830 intersections, 1678 street edges") != std::string::npos);
   CHECK(o.out.find("83 intersections, 97 edges") != std::string::npos);
   CHECK(o.out.find("-> [1000m, 974m]") != std::string::npos);
-  Outcome bad = citytwin("map " + file + " --at 91,0");
+  Outcome bad = program("map " + file + " --at 91,0");
   CHECK(bad.code == 2);
   CHECK(bad.out.find("LAT,LON") != std::string::npos);
 }
 
 TEST_CASE("list-models shows every component with units and defaults") {
-  Outcome o = citytwin("list-models");
+  Outcome o = program("list-models");
   CHECK(o.code == 0);
   for (const char* c : {"streets:", "shops:", "alert_network:", "detection:", "platform:", "police:"})
     CHECK(o.out.find(c) != std::string::npos);
@@ -150,7 +157,7 @@ TEST_CASE("compare prints the KPI table with intervals and writes a results file
   fs::path h5 = temp_dir() / "roanne.h5";
   fs::remove(h5);
   std::string common = SCENARIO + " --replications 3 --set duration=20d --set warmup=1d -q";
-  Outcome o = citytwin("compare " + common + " -o " + h5.string());
+  Outcome o = program("compare " + common + " -o " + h5.string());
   CHECK(o.code == 0);
   CHECK(o.out.find("callback_time_mean_s") != std::string::npos);
   CHECK(o.out.find(" ± ") != std::string::npos);
@@ -158,8 +165,8 @@ TEST_CASE("compare prints the KPI table with intervals and writes a results file
   CHECK(!fs::exists(h5.string() + ".partial"));
 
   // Two runs, one and two threads: the KPI summaries are identical text.
-  Outcome a = citytwin("run " + common + " --threads 1 --summary-json -o " + (temp_dir() / "a.h5").string());
-  Outcome b = citytwin("run " + common + " --threads 2 --summary-json -o " + (temp_dir() / "b.h5").string());
+  Outcome a = program("run " + common + " --threads 1 --summary-json -o " + (temp_dir() / "a.h5").string());
+  Outcome b = program("run " + common + " --threads 2 --summary-json -o " + (temp_dir() / "b.h5").string());
   CHECK(a.code == 0);
   CHECK(a.out == b.out);
   CHECK(a.out.find("\"half_width\"") != std::string::npos);
@@ -168,7 +175,7 @@ TEST_CASE("compare prints the KPI table with intervals and writes a results file
 TEST_CASE("place chooses microphone sites, compares them with random and the optimum, and writes GeoJSON") {
   const std::string ps = std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/aguascalientes-public-safety.yaml";
   fs::path out = temp_dir() / "sites.geojson";
-  Outcome o = citytwin("place " + ps + " --option '20 microphones | police.units=3' --random 20 --exact "
+  Outcome o = program("place " + ps + " --option '20 microphones | police.units=3' --random 20 --exact "
                        "--exact-candidates 30 --exact-samples 200 --exact-count 5 -o " + out.string());
   CHECK(o.code == 0);
   CHECK(o.out.find("20 microphones among") != std::string::npos);
@@ -184,21 +191,125 @@ TEST_CASE("place chooses microphone sites, compares them with random and the opt
   for (std::size_t at = text.find("\"Point\""); at != std::string::npos; at = text.find("\"Point\"", at + 1)) ++points;
   CHECK(points == 20);
   // Another model's scenario, or an option that does not exist: bad input.
-  Outcome wrong = citytwin("place " + SCENARIO);
+  Outcome wrong = program("place " + SCENARIO);
   CHECK(wrong.code == 2);
   CHECK(wrong.out.find("places the microphones of a public_safety scenario") != std::string::npos);
-  Outcome none = citytwin("place " + ps + " --option nothing");
+  Outcome none = program("place " + ps + " --option nothing");
   CHECK(none.code == 2);
   CHECK(none.out.find("no option 'nothing'") != std::string::npos);
 }
 
 TEST_CASE("compare --kpis shows only the KPIs a regular expression matches, and refuses a bad one") {
-  Outcome o = citytwin("compare " + SCENARIO + " --replications 2 --set duration=5d --set warmup=0s -q -o " +
+  Outcome o = program("compare " + SCENARIO + " --replications 2 --set duration=5d --set warmup=0s -q -o " +
                        (temp_dir() / "kpis.h5").string() + " --kpis '^callback_'");
   CHECK(o.code == 0);
   CHECK(o.out.find("callback_time_mean_s") != std::string::npos);
   CHECK(o.out.find("police_arrival") == std::string::npos);
-  Outcome bad = citytwin("compare " + SCENARIO + " --kpis '('");
+  Outcome bad = program("compare " + SCENARIO + " --kpis '('");
   CHECK(bad.code == 2);
   CHECK(bad.out.find("not a regular expression") != std::string::npos);
+}
+
+namespace {
+
+/// The citytwin program started in the background, its output to a file, stopped by a signal.
+struct Background {
+  pid_t pid = -1;
+  fs::path log;
+  Background(const std::string& args, const fs::path& log_file) : log(log_file) {
+    pid = ::fork();
+    if (pid == 0) {
+      std::string cmd = "exec " + std::string(CITYTWIN_BINARY_DIR) + "/citytwin " + args + " > " + log.string() + " 2>&1";
+      ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+  }
+  std::string output() const {
+    std::ifstream in(log);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }
+  bool wait_for_output(const std::string& text, std::chrono::seconds limit) const {
+    auto until = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < until) {
+      if (output().find(text) != std::string::npos) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+  /// Sends `sig` and returns the exit code.
+  int stop(int sig) {
+    ::kill(pid, sig);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    pid = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  ~Background() {
+    if (pid > 0) stop(SIGKILL);
+  }
+};
+
+std::vector<nlohmann::json> alert_lines(const fs::path& file) {
+  std::vector<nlohmann::json> out;
+  std::ifstream in(file);
+  for (std::string line; std::getline(in, line);) out.push_back(nlohmann::json::parse(line)["alert"]);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a shadow session fed by run --publish through a local broker raises the same alerts as the simulation") {
+  citytwin::test::Broker broker;
+  const std::string ps = std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/aguascalientes-public-safety.yaml";
+  const std::string set = " --option '20 microphones' --set duration=1d --set warmup=0s --set crime.gunfire.rate=3000/year"
+                          " --set detection.reorder_window=1h";
+  fs::path dir = temp_dir() / "shadow";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string port = std::to_string(broker.port());
+  // The password from the environment, not the command line.
+  ::setenv("CITYTWIN_MQTT_PASSWORD", "shadow-pw", 1);
+  Background shadow("shadow " + ps + set + " --source mqtt://shadow@127.0.0.1:" + port +
+                        "/application/+/device/+/event/up --speed 17280 --status-every 1 --publish-alerts "
+                        "mqtt://shadow@127.0.0.1:" + port + "/citytwin/alerts --log-dir " + (dir / "logs").string() +
+                        " -o " + (dir / "shadow.h5").string(),
+                    dir / "shadow.out");
+  REQUIRE_MESSAGE(shadow.wait_for_output("Ctrl-C ends it", std::chrono::seconds(60)), shadow.output());
+  ::unsetenv("CITYTWIN_MQTT_PASSWORD");
+  Outcome fleet = program("run " + ps + set + " -q --publish mqtt://fleet:fleet-pw@127.0.0.1:" + port +
+                           " --speed 17280 --alerts " + (dir / "twin.jsonl").string() + " -o " + (dir / "fleet.h5").string());
+  CHECK_MESSAGE(fleet.code == 0, fleet.out);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  CHECK(shadow.stop(SIGTERM) == 0);  // SIGTERM ends it cleanly
+  std::string out = shadow.output();
+  CHECK(out.find("0 quarantined") != std::string::npos);
+  CHECK(fs::exists(dir / "shadow.h5"));
+  CHECK(fs::exists(dir / "fleet.h5"));
+  std::vector<nlohmann::json> twin = alert_lines(dir / "twin.jsonl"), live = alert_lines(dir / "logs/alerts.jsonl");
+  MESSAGE(twin.size() << " alert events in the twin, " << live.size() << " in shadow mode");
+  REQUIRE(twin.size() >= 3);
+  // The twin stops at its end with readings of the last hour still held; shadow mode concludes them.
+  REQUIRE(live.size() >= twin.size());
+  for (std::size_t i = 0; i < twin.size(); ++i) CHECK(live[i] == twin[i]);
+  CHECK(fs::file_size(dir / "logs/raw.jsonl") > 0);
+}
+
+TEST_CASE("shadow mode's faults: no source is bad input, refused credentials a connection failure, a device topic refused") {
+  citytwin::test::Broker broker;
+  const std::string ps = std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/roanne-shop-alerts.yaml --set duration=2d --set warmup=0s";
+  fs::path dir = temp_dir();
+  Outcome o = program("shadow " + ps);
+  CHECK(o.code == 2);
+  CHECK(o.out.find("--source") != std::string::npos);
+  o = program("shadow " + ps + " --log-dir " + (dir / "l1").string() + " --source mqtt://shadow:wrong@127.0.0.1:" +
+               std::to_string(broker.port()) + "/application/+/device/+/event/up");
+  CHECK(o.code == 3);
+  CHECK(o.out.find("refused the connection") != std::string::npos);
+  o = program("shadow " + ps + " --log-dir " + (dir / "l2").string() +
+               " --source sim --publish-alerts mqtt://127.0.0.1:1/application/a/device/b/command/down");
+  CHECK(o.code == 2);
+  CHECK(o.out.find("never writes there") != std::string::npos);
+  o = program("shadow " + ps + " --source sim --pseudonymise");
+  CHECK(o.code == 2);
+  CHECK(o.out.find("16 characters") != std::string::npos);
 }
