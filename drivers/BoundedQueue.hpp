@@ -23,7 +23,8 @@ class BoundedQueue {
     if (closed_) return false;
     items_.push_back(std::move(item));
     if (items_.size() > high_water_) high_water_ = items_.size();
-    not_empty_.notify_one();
+    // The one consumer waits only on an empty queue: waking it once per batch saves a switch per item.
+    if (items_.size() == 1) not_empty_.notify_one();
     return true;
   }
 
@@ -36,6 +37,24 @@ class BoundedQueue {
     out = std::move(items_.front());
     items_.pop_front();
     not_full_.notify_one();
+    return Pop::ITEM;
+  }
+
+  /// Takes every item queued (appending them to `out`, oldest first), waiting until `until` at most for
+  /// one; CLOSED once closed and empty. One consumer only.
+  Pop pop_all(std::deque<T>& out, std::chrono::steady_clock::time_point until) {
+    std::unique_lock lock(mutex_);
+    if (!not_empty_.wait_until(lock, until, [&] { return closed_ || !items_.empty(); })) return Pop::TIMEOUT;
+    if (items_.empty()) return Pop::CLOSED;
+    const bool was_full = items_.size() >= capacity_;
+    if (out.empty())
+      out.swap(items_);
+    else
+      while (!items_.empty()) {
+        out.push_back(std::move(items_.front()));
+        items_.pop_front();
+      }
+    if (was_full) not_full_.notify_all();
     return Pop::ITEM;
   }
 

@@ -12,7 +12,7 @@
 namespace citytwin::drivers {
 
 JsonLog::JsonLog(const std::string& path, std::chrono::milliseconds sync_every)
-    : path_(path), last_sync_(std::chrono::steady_clock::now()), sync_every_(sync_every) {
+    : path_(path), sync_every_(sync_every) {
   fd_ = ::open(path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
   if (fd_ < 0) throw std::runtime_error(path + ": cannot open the log for appending: " + std::strerror(errno));
   // A line a crash cut short is ended, so that it does not swallow the first line written now.
@@ -23,16 +23,38 @@ JsonLog::JsonLog(const std::string& path, std::chrono::milliseconds sync_every)
     do rc = static_cast<int>(::write(fd_, "\n", 1));
     while (rc < 0 && errno == EINTR);
   }
+  syncer_ = std::thread([this] { syncing(); });
 }
 
 JsonLog::~JsonLog() {
+  {
+    std::lock_guard lock(mutex_);
+    closing_ = true;
+  }
+  wake_.notify_all();
+  if (syncer_.joinable()) syncer_.join();
   if (fd_ < 0) return;
-  sync();
+  ::fdatasync(fd_);
   ::close(fd_);
 }
 
+void JsonLog::syncing() {
+  std::unique_lock lock(mutex_);
+  while (!closing_) {
+    wake_.wait_for(lock, sync_every_, [&] { return closing_; });
+    if (!dirty_.exchange(false)) continue;
+    // The disk's time is not the writers': they go on while the data goes down.
+    lock.unlock();
+    ::fdatasync(fd_);
+    lock.lock();
+  }
+}
+
 void JsonLog::write(const nlohmann::json& line) {
-  std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  write_text(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+void JsonLog::write_text(std::string text) {
   text.push_back('\n');
   std::lock_guard lock(mutex_);
   // One write per line, retried on a short write: a crash leaves at most the last line cut.
@@ -49,33 +71,45 @@ void JsonLog::write(const nlohmann::json& line) {
   }
   ++lines_;
   dirty_ = true;
-  auto now = std::chrono::steady_clock::now();
-  if (now - last_sync_ >= sync_every_) {
-    ::fdatasync(fd_);
-    last_sync_ = now;
-    dirty_ = false;
-  }
 }
 
 void JsonLog::sync() {
-  std::lock_guard lock(mutex_);
-  if (!dirty_) return;
-  ::fdatasync(fd_);
-  last_sync_ = std::chrono::steady_clock::now();
-  dirty_ = false;
+  if (dirty_.exchange(false)) ::fdatasync(fd_);
+}
+
+bool valid_utf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* end = p + s.size();
+  while (p < end) {
+    unsigned c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    std::size_t n;
+    unsigned min;
+    if ((c & 0xE0) == 0xC0) {
+      n = 1, min = 0x80, c &= 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2, min = 0x800, c &= 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 3, min = 0x10000, c &= 0x07;
+    } else {
+      return false;
+    }
+    if (static_cast<std::size_t>(end - p) <= n) return false;
+    for (std::size_t k = 1; k <= n; ++k) {
+      if ((p[k] & 0xC0) != 0x80) return false;
+      c = (c << 6) | (p[k] & 0x3F);
+    }
+    // Overlong forms, surrogates and code points beyond Unicode are not UTF-8.
+    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return false;
+    p += n + 1;
+  }
+  return true;
 }
 
 namespace {
-
-/// Whether the bytes are text a JSON string can hold unchanged (valid UTF-8, as the JSON library checks it).
-bool valid_utf8(const std::string& s) {
-  try {
-    (void)nlohmann::json(s).dump();
-    return true;
-  } catch (const nlohmann::json::type_error&) {
-    return false;
-  }
-}
 
 const char* B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -127,6 +161,19 @@ std::optional<std::string> base64_decode(const std::string& text) {
     if (text[i + 2] != '=') out += static_cast<char>((n >> 8) & 255);
     if (text[i + 3] != '=') out += static_cast<char>(n & 255);
   }
+  return out;
+}
+
+std::string raw_log_text(const RawMessage& m) {
+  std::string out = "{\"t_us\":" + std::to_string(m.received_us) + ",\"topic\":";
+  out += nlohmann::json(valid_utf8(m.topic) ? m.topic : std::string("?")).dump();
+  if (valid_utf8(m.payload)) {
+    out += ",\"payload\":";
+    out += nlohmann::json(m.payload).dump();
+  } else {
+    out += ",\"payload_b64\":\"" + base64_encode(m.payload) + "\"";
+  }
+  out += '}';
   return out;
 }
 

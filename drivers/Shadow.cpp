@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <filesystem>
 #include <limits>
 #include <stdexcept>
@@ -103,11 +104,12 @@ void ShadowSession::emit(std::vector<detection::AlertEvent> events) {
   AlertContext context{&twin_.live_sensors(), twin_.geo_frame(), &pseudonyms_, settings_.session};
   for (detection::AlertEvent& e : events) {
     json entity = alert_entity(e, context);
+    std::string text = entity.dump();
     if (alert_log_)
-      alert_log_->write({{"at", format_rfc3339_us(SessionClock::wall_us())}, {"event", entity["alertStatus"]},
-                         {"alert", entity}});
+      alert_log_->write_text("{\"at\":\"" + format_rfc3339_us(SessionClock::wall_us()) + "\",\"event\":\"" +
+                             entity["alertStatus"].get<std::string>() + "\",\"alert\":" + text + "}");
     if (alert_client_) {
-      alert_client_->publish(alert_topic_, entity.dump(), 1);
+      alert_client_->publish(alert_topic_, text, 1);
       ++published_;
     }
     entities_.push_back(std::move(entity));
@@ -123,6 +125,7 @@ void ShadowSession::take_reading(const Arrival& a) {
     for (std::int64_t d = core_->next_deadline_us(); d <= at; d = core_->next_deadline_us()) emit(core_->advance(d));
   }
   now_us_ = at;
+  readings_taken_.fetch_add(1, std::memory_order_relaxed);
   drift_->observe(a.reading);
   first_reading_us_ = std::min(first_reading_us_, a.reading.time_us);
   last_reading_us_ = std::max(last_reading_us_, a.reading.time_us);
@@ -130,9 +133,10 @@ void ShadowSession::take_reading(const Arrival& a) {
 }
 
 void ShadowSession::take(Delivery d) {
+  taken_.fetch_add(1, std::memory_order_relaxed);
   if (auto* a = std::get_if<Arrival>(&d)) return take_reading(*a);
   RawMessage& m = std::get<RawMessage>(d);
-  if (raw_log_) raw_log_->write(raw_log_line(m));  // as received, on the wall clock
+  if (raw_log_) raw_log_->write_text(raw_log_text(m));  // as received, on the wall clock
   if (clock_.rehearsal() && !clock_.aligned()) {
     Decoded decoded = decode_message(m);
     if (auto* ups = std::get_if<std::vector<Uplink>>(&decoded); ups && !ups->empty()) {
@@ -148,12 +152,10 @@ void ShadowSession::take(Delivery d) {
 }
 
 void ShadowSession::housekeeping(std::int64_t now_us) {
-  // Silence is measured from the first message, on the session's clock.
+  // Silence is measured from the first message, on the session's clock. (The logs go to the disk on their
+  // own threads.)
   if (now_us != std::numeric_limits<std::int64_t>::min())
     for (const StaleChange& c : ingest_->check_stale(now_us)) stale_changes_.push_back(c);
-  if (raw_log_) raw_log_->sync();
-  if (quarantine_log_) quarantine_log_->sync();
-  if (alert_log_) alert_log_->sync();
 }
 
 void ShadowSession::run(const std::atomic<bool>& stop, const std::function<void(const ShadowStatus&)>& status,
@@ -164,7 +166,7 @@ void ShadowSession::run(const std::atomic<bool>& stop, const std::function<void(
   running_ = true;
   const bool virtual_clock = source_->virtual_clock();
   auto next_status = started_ + status_every, next_housekeeping = started_ + std::chrono::milliseconds(200);
-  Delivery item;
+  std::deque<Delivery> batch;
   while (!stop.load()) {
     // Wait for a message, but no longer than the core's next deadline on a live clock.
     auto now = std::chrono::steady_clock::now();
@@ -176,8 +178,8 @@ void ShadowSession::run(const std::atomic<bool>& stop, const std::function<void(
         if (wait_us < 1e5) until = now + std::chrono::microseconds(static_cast<std::int64_t>(std::max(0.0, wait_us)));
       }
     }
-    auto got = queue.pop(item, until);
-    if (got == BoundedQueue<Delivery>::Pop::ITEM) take(std::move(item));
+    auto got = queue.pop_all(batch, until);
+    for (; !batch.empty(); batch.pop_front()) take(std::move(batch.front()));
     if (got == BoundedQueue<Delivery>::Pop::CLOSED) break;
     if (got == BoundedQueue<Delivery>::Pop::TIMEOUT && source_->finished() && queue.size() == 0) break;
     // A live clock runs on between messages (a rehearsal's once the first reading has set it).
@@ -202,12 +204,15 @@ void ShadowSession::run(const std::atomic<bool>& stop, const std::function<void(
   source_->stop();
   running_ = false;
   queue.close();
-  while (queue.pop(item, std::chrono::steady_clock::now()) == BoundedQueue<Delivery>::Pop::ITEM) take(std::move(item));
+  while (queue.pop_all(batch, std::chrono::steady_clock::now()) == BoundedQueue<Delivery>::Pop::ITEM)
+    for (; !batch.empty(); batch.pop_front()) take(std::move(batch.front()));
   emit(core_->advance(NEVER));
   queue_high_water_ = queue.high_water();
   queue_waits_ = queue.waits();
   queue_size_ = 0;
   housekeeping(now_us_);
+  for (JsonLog* log : {raw_log_.get(), quarantine_log_.get(), alert_log_.get()})
+    if (log) log->sync();
   if (alert_client_) alert_client_->wait_acknowledged(std::chrono::seconds(10));
   if (status) status(this->status());
 }

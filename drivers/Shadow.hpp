@@ -91,6 +91,10 @@ class ShadowSession {
   ShadowStatus status() const;
   /// Whether `run` has its source started (a broker subscribed) and is taking messages.
   bool running() const { return running_.load(); }
+  /// Deliveries (messages or simulated readings) and readings taken so far; safe to read from any thread
+  /// while the session runs (the other accessors are for after `run`, or its status callback).
+  std::uint64_t taken() const { return taken_.load(); }
+  std::uint64_t readings_taken() const { return readings_taken_.load(); }
 
  private:
   void take(Delivery d);
@@ -121,6 +125,7 @@ class ShadowSession {
   std::uint64_t queue_waits_ = 0, published_ = 0;
   std::atomic<std::size_t> queue_size_{0};
   std::atomic<bool> running_{false};
+  std::atomic<std::uint64_t> taken_{0}, readings_taken_{0};
 };
 
 }  // namespace citytwin::drivers

@@ -100,14 +100,26 @@ DetectionCore::DetectionCore(std::vector<SensorInfo> sensors, DetectionSettings 
 
 DetectionCore::Open* DetectionCore::find_open(std::uint64_t id) {
   if (id == 0) return nullptr;
-  for (Open& o : open_)
-    if (o.alert.id == id) return &o;
-  return nullptr;
+  // Open alerts are kept in the order raised, so by id.
+  auto it = std::lower_bound(open_.begin(), open_.end(), id, [](const Open& o, std::uint64_t v) { return o.alert.id < v; });
+  return it != open_.end() && it->alert.id == id ? &*it : nullptr;
+}
+
+void DetectionCore::count_open(const Open& o, int change) {
+  int category = incident_category(o.alert.cls);
+  if (!o.fusable || category < 0) return;
+  auto c = static_cast<std::size_t>(category);
+  fusable_open_[c] = static_cast<std::size_t>(static_cast<long>(fusable_open_[c]) + change);
+  if (o.alert.cls != AlertClass::SHOP_AGGRESSION)
+    fusable_not_button_[c] = static_cast<std::size_t>(static_cast<long>(fusable_not_button_[c]) + change);
 }
 
 void DetectionCore::forget_before(std::int64_t time_us) {
   // Alerts whose latest observation is older than every merge window can take nothing more.
-  while (!open_.empty() && open_.front().last_us < time_us - horizon_us_) open_.pop_front();
+  while (!open_.empty() && open_.front().last_us < time_us - horizon_us_) {
+    count_open(open_.front(), -1);
+    open_.pop_front();
+  }
 }
 
 AlertEvent DetectionCore::join(Open& open, const Reading& r) {
@@ -120,7 +132,11 @@ AlertEvent DetectionCore::join(Open& open, const Reading& r) {
 
 AlertEvent DetectionCore::raise_or_fuse(Alert candidate, std::int64_t arrival_us, bool fusable) {
   int category = incident_category(candidate.cls);
-  if (fusable && category >= 0) {
+  // Only alerts of the same kind of incident can take it; two buttons never fuse.
+  const bool any = category >= 0 && (candidate.cls == AlertClass::SHOP_AGGRESSION
+                                         ? fusable_not_button_[static_cast<std::size_t>(category)] > 0
+                                         : fusable_open_[static_cast<std::size_t>(category)] > 0);
+  if (fusable && any) {
     for (Open& o : open_) {
       if (!o.fusable || incident_category(o.alert.cls) != category) continue;
       if (o.alert.cls == AlertClass::SHOP_AGGRESSION && candidate.cls == AlertClass::SHOP_AGGRESSION) continue;
@@ -153,6 +169,7 @@ AlertEvent DetectionCore::raise_or_fuse(Alert candidate, std::int64_t arrival_us
   candidate.raised_us = arrival_us;
   ++counts_.raised;
   open_.push_back({candidate, candidate.first_reading_us, fusable});
+  count_open(open_.back(), +1);
   return {AlertEvent::Kind::RAISED, candidate, std::nullopt};
 }
 

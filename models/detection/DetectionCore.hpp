@@ -1,6 +1,7 @@
 // The detection core: turns sensor readings into alerts, whatever the source of the readings.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <limits>
@@ -137,6 +138,8 @@ class DetectionCore {
     bool fusable;
   };
   Open* find_open(std::uint64_t id);
+  /// Counts an open alert in (+1) or out (-1) of the fusable ones of its kind of incident.
+  void count_open(const Open& o, int change);
   ConsumeResult process(const Reading& r, std::int64_t arrival_us);
   std::vector<AlertEvent> close_groups(std::int64_t now_us);
   void note_fate(const Reading& r, Fate f, std::uint64_t alert = 0);
@@ -158,6 +161,7 @@ class DetectionCore {
   DetectionSettings settings_;
   GunfireLocator gunfire_;
   std::deque<Open> open_;                      // alerts still open to merging, in the order raised
+  std::array<std::size_t, 4> fusable_open_{}, fusable_not_button_{};  // per kind of incident
   std::vector<std::int64_t> last_us_;          // per sensor: latest observation (buttons, thresholds)
   std::vector<std::uint64_t> sensor_alert_;    // per sensor: its open alert (buttons, thresholds), 0 none
   std::vector<std::int64_t> last_event_us_[2];     // per camera and video event kind

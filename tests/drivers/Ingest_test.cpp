@@ -163,5 +163,9 @@ TEST_CASE("The raw log keeps every message exactly, and a line cut by a crash is
   CHECK(got[3].topic == "after");
   CHECK(reader.skipped() == 1);
   CHECK(base64_decode(base64_encode("ab")) == std::string("ab"));
+  // The text form is the same line.
+  for (const RawMessage& m : sent) CHECK(nlohmann::json::parse(raw_log_text(m)) == raw_log_line(m));
+  CHECK(valid_utf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x9a\x92"));
+  for (const char* bad : {"\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xff"}) CHECK(!valid_utf8(bad));
   CHECK(!base64_decode("a=bc"));
 }
