@@ -67,6 +67,11 @@ std::vector<std::string> overrides(const cxxopts::ParseResult& args) {
   return out;
 }
 
+bool connection_failure(const std::string& what) {
+  return what.find("broker") != std::string::npos || what.find("TLS") != std::string::npos ||
+         what.find("connect") != std::string::npos;
+}
+
 /// Runs `f`, turning a failed live connection into a ConnectionError.
 template <class F>
 auto connecting(F&& f) {
@@ -75,11 +80,22 @@ auto connecting(F&& f) {
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   } catch (const std::runtime_error& e) {
-    std::string what = e.what();
-    if (what.find("broker") != std::string::npos || what.find("TLS") != std::string::npos ||
-        what.find("connect") != std::string::npos)
-      throw ConnectionError(what);
+    if (connection_failure(e.what())) throw ConnectionError(e.what());
     throw;
+  }
+}
+
+/// Runs the set-up `f`: a file it cannot read (a device map, a log directory) is bad input.
+template <class F>
+auto configuring(F&& f) {
+  try {
+    return connecting(std::forward<F>(f));
+  } catch (const ConnectionError&) {
+    throw;
+  } catch (const UsageError&) {
+    throw;
+  } catch (const std::runtime_error& e) {
+    throw UsageError(e.what());
   }
 }
 
@@ -114,7 +130,7 @@ int shadow(int argc, char** argv, const std::string& version) {
       ("set", "override a scenario key, e.g. --set detection.reorder_window=30s (repeatable)",
        cxxopts::value<std::vector<std::string>>())
       ("devices", "device map (CSV: device,sensor[,interval_s]) naming the fleet's devEuis or entity ids; default: "
-                  "sensor ids and rehearsal devEuis", cxxopts::value<std::string>())
+                  "the scenario's live.devices, else sensor ids and rehearsal devEuis", cxxopts::value<std::string>())
       ("publish-alerts", "publish the alerts as FIWARE Alert entities on this MQTT topic, e.g. "
                          "mqtt://citytwin@broker/citytwin/alerts (never under application/)", cxxopts::value<std::string>())
       ("o,output", "results file (HDF5); default SCENARIO's name with -shadow.h5", cxxopts::value<std::string>())
@@ -131,8 +147,8 @@ int shadow(int argc, char** argv, const std::string& version) {
       ("key", "TLS: this client's key", cxxopts::value<std::string>())
       ("pseudonymise", "export sensor ids as keyed pseudonyms (HMAC-SHA256), the key read from this file or from "
                        "CITYTWIN_PSEUDONYM_KEY", cxxopts::value<std::string>()->implicit_value(""))
-      ("timezone", "the city's time zone (IANA name) for the twin's hours of the week", cxxopts::value<std::string>()
-                                                                                          ->default_value("UTC"))
+      ("timezone", "the city's time zone (IANA name) for the twin's hours of the week; default: the scenario's "
+                   "live.timezone (UTC)", cxxopts::value<std::string>())
       ("baseline-replications", "replications the twin's expectations are learnt from",
        cxxopts::value<unsigned>()->default_value("3"))
       ("queue", "messages held between the network and the core at most", cxxopts::value<unsigned>()->default_value("10000"))
@@ -169,7 +185,13 @@ int shadow(int argc, char** argv, const std::string& version) {
   }
   s.replay_speed = args["replay-speed"].as<double>();
   if (s.replay_speed < 0) throw UsageError("--replay-speed must be 0 (as fast as possible) or above");
-  if (args.count("devices")) s.devices = args["devices"].as<std::string>();
+  // The scenario's `live` section names the device map and the time zone; the command line overrides.
+  const sim::Json live = variant.params.contains("live") ? variant.params.at("live") : sim::Json::object();
+  if (args.count("devices")) {
+    s.devices = args["devices"].as<std::string>();
+  } else if (live.contains("devices") && live["devices"].is_string() && !live["devices"].get<std::string>().empty()) {
+    s.devices = (fs::path(variant.directory) / live["devices"].get<std::string>()).string();
+  }
   if (args.count("publish-alerts")) s.publish_alerts = args["publish-alerts"].as<std::string>();
   s.log_dir = args.count("log-dir") ? args["log-dir"].as<std::string>() : stem + "-shadow-logs";
   s.mqtt.client_id = args.count("client-id") ? args["client-id"].as<std::string>() : "citytwin-shadow-" + scenario.name();
@@ -189,7 +211,8 @@ int shadow(int argc, char** argv, const std::string& version) {
       throw UsageError("--pseudonymise needs a key of 16 characters or more (in the file given, or in "
                        "CITYTWIN_PSEUDONYM_KEY); e.g. openssl rand -hex 32 > pseudonym.key");
   }
-  s.timezone = args["timezone"].as<std::string>();
+  s.timezone = args.count("timezone") ? args["timezone"].as<std::string>()
+                                      : live.value("timezone", std::string("UTC"));
   s.baseline_replications = args["baseline-replications"].as<unsigned>();
   s.queue_capacity = args["queue"].as<unsigned>();
   const std::string output = args.count("output") ? args["output"].as<std::string>() : stem + "-shadow.h5";
@@ -202,7 +225,7 @@ int shadow(int argc, char** argv, const std::string& version) {
   const std::string started = now_rfc3339();
   if (!quiet) std::fprintf(stderr, "%s: learning what the twin expects of its %zu sensors...\n", path.c_str(),
                            twin.live->live_sensors().size());
-  auto session = connecting([&] { return std::make_unique<drivers::ShadowSession>(*twin.live, s); });
+  auto session = configuring([&] { return std::make_unique<drivers::ShadowSession>(*twin.live, s); });
   if (!quiet)
     std::fprintf(stderr, "shadow session on %s: %s; logs in %s; Ctrl-C ends it\n", session->source_description().c_str(),
                  s.rehearsal ? ("rehearsal at x" + std::to_string(s.speed)).c_str() : "wall-clock time",

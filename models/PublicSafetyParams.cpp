@@ -357,7 +357,8 @@ void register_public_safety(sim::Registry& registry) {
                       "Crime that clusters, gunfire located by microphones, cameras, shop buttons and citizens' calls "
                       "through one detection core, the command centre and the police on the streets",
                       {"streets", "zones", "crime", "impulses", "acoustics", "microphones", "cameras", "shop_buttons",
-                       "citizens", "alert_network", "sensor_network", "detection", "command_centre", "police"}});
+                       "citizens", "alert_network", "sensor_network", "detection", "command_centre", "police",
+                       "live"}});
 }
 
 PublicSafetyParams PublicSafetyParams::from_scenario(const Json& scenario, const std::string& directory) {

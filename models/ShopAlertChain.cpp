@@ -82,9 +82,17 @@ void register_shop_alerts(sim::Registry& registry) {
   registry.add({"police", "Police units: dispatched by priority to the nearest free unit, on site, then home or on "
                           "patrol",
                 police_param_specs()});
+  registry.add({"live", "Shadow mode on the city's real devices: which device is which sensor, and the city's time zone",
+                {
+                    param("devices", ParamType::STRING, "", "",
+                          "The device map (CSV: device,sensor[,interval_s]) naming the fleet's devEuis, entity ids or "
+                          "names, relative to the scenario file; empty: sensor ids and rehearsal devEuis."),
+                    param("timezone", ParamType::STRING, "", "UTC",
+                          "The city's time zone (IANA name, e.g. Europe/Paris) for the hours of the week of readings."),
+                }});
   registry.add_model({"shop_alerts",
                       "Alert buttons in shops, the town-hall platform that calls back, and the police it sends",
-                      {"streets", "zones", "shops", "alert_network", "detection", "platform", "police"}});
+                      {"streets", "zones", "shops", "alert_network", "detection", "platform", "police", "live"}});
 }
 
 ShopAlertParams ShopAlertParams::from_scenario(const Json& scenario, const std::string& directory) {

@@ -312,4 +312,20 @@ TEST_CASE("shadow mode's faults: no source is bad input, refused credentials a c
   o = program("shadow " + ps + " --source sim --pseudonymise");
   CHECK(o.code == 2);
   CHECK(o.out.find("16 characters") != std::string::npos);
+  // The scenario's own device map, read relative to it: a line naming no sensor is named with its fix.
+  fs::path city = dir / "live-city";
+  fs::create_directories(city);
+  std::ifstream in(std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/roanne-shop-alerts.yaml");
+  std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::ofstream(city / "city.yaml") << yaml << "\nlive:\n  devices: devices.csv\n  timezone: Europe/Paris\n";
+  std::ofstream(city / "devices.csv") << "device,sensor\na84041000181c1e5,shop-0003\n70b3d57ed0001234,shop-9999\n";
+  o = program("shadow " + (city / "city.yaml").string() + " --set duration=2d --set warmup=0s --source sim --log-dir " +
+              (city / "logs").string());
+  CHECK(o.code == 2);
+  CHECK(o.out.find("devices.csv:3: no sensor 'shop-9999'") != std::string::npos);
+  std::ofstream(city / "devices.csv") << "device,sensor\na84041000181c1e5,shop-0003\n";
+  o = program("shadow " + (city / "city.yaml").string() + " --set duration=2d --set warmup=0s -q --source sim --log-dir " +
+              (city / "logs").string() + " -o " + (city / "s.h5").string());
+  CHECK_MESSAGE(o.code == 0, o.out);
+  CHECK(fs::exists(city / "s.h5"));
 }
