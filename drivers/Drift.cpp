@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <ctime>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 
@@ -34,13 +35,24 @@ std::function<std::size_t(std::int64_t)> hour_of_week_in(const std::string& time
     throw std::invalid_argument("time zone '" + timezone + "' is not in the system's database (" + file +
                                 "); give an IANA name such as Europe/Paris or America/Mexico_City, or UTC");
   std::fclose(f);
-  return [timezone](std::int64_t us) {
+  // Zones are offset from UTC by whole quarters of an hour (India's 5:30, Nepal's 5:45), and change their
+  // offsets on them: the local hour is the same through a UTC quarter hour, and the last one asked is
+  // remembered.
+  constexpr std::int64_t QUARTER_US = HOUR_US / 4;
+  struct Memo {
+    std::int64_t quarter = std::numeric_limits<std::int64_t>::min();
+    std::size_t value = 0;
+  };
+  auto memo = std::make_shared<Memo>();
+  return [timezone, memo](std::int64_t us) {
+    std::int64_t quarter = us >= 0 ? us / QUARTER_US : -((-us + QUARTER_US - 1) / QUARTER_US);
     std::lock_guard lock(tz_mutex);
+    if (memo->quarter == quarter) return memo->value;
     const char* old = std::getenv("TZ");
     std::string saved = old ? old : "";
     ::setenv("TZ", timezone.c_str(), 1);
     ::tzset();
-    std::time_t t = static_cast<std::time_t>(us >= 0 ? us / 1'000'000 : -((-us + 999'999) / 1'000'000));
+    std::time_t t = static_cast<std::time_t>(quarter * 900);
     std::tm local{};
     ::localtime_r(&t, &local);
     if (old)
@@ -48,7 +60,9 @@ std::function<std::size_t(std::int64_t)> hour_of_week_in(const std::string& time
     else
       ::unsetenv("TZ");
     ::tzset();
-    return static_cast<std::size_t>(((local.tm_wday + 6) % 7) * 24 + local.tm_hour);
+    memo->quarter = quarter;
+    memo->value = static_cast<std::size_t>(((local.tm_wday + 6) % 7) * 24 + local.tm_hour);
+    return memo->value;
   };
 }
 

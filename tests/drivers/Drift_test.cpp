@@ -44,6 +44,10 @@ TEST_CASE("the hour of the week: UTC arithmetic, and a time zone with summer tim
   CHECK(paris(*parse_rfc3339_us("2026-01-05T00:00:00Z")) == 1);          // 01:00 on Monday, winter (UTC+1)
   CHECK(paris(*parse_rfc3339_us("2026-07-06T00:00:00Z")) == 2);          // 02:00 on Monday, summer (UTC+2)
   CHECK(paris(*parse_rfc3339_us("2026-01-04T23:30:00Z")) == 0);          // already Monday in Paris
+  auto kolkata = hour_of_week_in("Asia/Kolkata");  // UTC+5:30
+  CHECK(kolkata(*parse_rfc3339_us("2026-01-05T00:29:00Z")) == 5);
+  CHECK(kolkata(*parse_rfc3339_us("2026-01-05T00:31:00Z")) == 6);
+  CHECK(kolkata(*parse_rfc3339_us("2026-01-05T00:29:59Z")) == 5);  // the same quarter hour, remembered
   CHECK_THROWS_WITH_AS(hour_of_week_in("Mars/Olympus_Mons"), doctest::Contains("IANA name"), std::invalid_argument);
 }
 
