@@ -257,7 +257,7 @@ TEST_CASE("a public-safety scenario that cannot run is refused with what to chan
   CHECK(error_of("model: public_safety\nduration: 1d\nstreets: {}\ncrime: {gunfire: {}}\nplatform: {}\n") ==
         "city.yaml:5:1: error: at 'platform': the model 'public_safety' does not read this section (it reads streets, "
         "zones, crime, impulses, acoustics, microphones, cameras, shop_buttons, citizens, alert_network, "
-        "sensor_network, detection, command_centre, police); remove it, or choose a model that reads it (model: "
+        "sensor_network, detection, command_centre, police, live); remove it, or choose a model that reads it (model: "
         "shop_alerts)");
   CHECK(error_of("model: public_safety\nduration: 1d\nstreets: {}\ncrime: {gunfire: {theta: 0.99}}\n")
             .find("at 'crime.gunfire.theta': 0.99 is too large; it must be at most 0.95") != std::string::npos);
