@@ -1,4 +1,5 @@
-// The citytwin program: run, compare and validate scenarios, list models, place sensors, shadow live devices.
+// The citytwin program: run, compare and validate scenarios, list models, place sensors, shadow live devices,
+// run a pipe network's hydraulics.
 //
 // Exit codes: 0 success; 1 internal error; 2 bad input (command line, scenario); 3 a live connection failed;
 // 130 interrupted.
@@ -23,6 +24,7 @@
 #include "app/Live.hpp"
 #include "app/Progress.hpp"
 #include "app/Report.hpp"
+#include "app/Water.hpp"
 #include "models/City.hpp"
 #include "models/PublicSafety.hpp"
 #include "models/placement/PlacementProblem.hpp"
@@ -64,6 +66,7 @@ const char* USAGE =
     "  list-models         list the model components and their parameters\n"
     "  map FILE            read an OpenStreetMap extract as a street graph and describe it\n"
     "  place SCENARIO      choose microphone sites (greedy, against random and the exact optimum), as GeoJSON\n"
+    "  hydraulics NET.inp  run an EPANET network file's hydraulics alone; --csv DIR writes heads, pressures, flows\n"
     "  shadow SCENARIO     run the scenario's detection core on live devices beside the existing system\n"
     "  schema              print the JSON Schema that scenario files are checked against\n"
     "\n"
@@ -487,8 +490,9 @@ int dispatch(int argc, char** argv) {
   if (command == "map") return map(sub_argc, sub_argv);
   if (command == "place") return place(sub_argc, sub_argv);
   if (command == "shadow") return app::shadow(sub_argc, sub_argv, CITYTWIN_VERSION);
+  if (command == "hydraulics") return app::hydraulics(sub_argc, sub_argv);
   throw UsageError("unknown command '" + command +
-                   "'; commands are run, compare, shadow, validate, list-models, map, place, schema");
+                   "'; commands are run, compare, shadow, hydraulics, validate, list-models, map, place, schema");
 }
 
 }  // namespace

@@ -1371,4 +1371,8 @@ Time Scenario::warmup() const { return units::duration(resolved_.at("warmup")); 
 
 Time Scenario::record_interval() const { return units::duration(resolved_.at("record").at("interval")); }
 
+std::optional<std::string> closest_word(const std::string& word, const std::vector<std::string>& allowed) {
+  return closest(word, allowed);
+}
+
 }  // namespace citytwin::sim

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -18,6 +19,10 @@ namespace citytwin::sim {
 struct ScenarioError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+/// The allowed word closest to a misspelled one (edit distance, adjacent transpositions counted once), if close
+/// enough to be a likely typo: for "did you mean" in messages about any input file.
+std::optional<std::string> closest_word(const std::string& word, const std::vector<std::string>& allowed);
 
 /// One variant of a scenario: an option at a sweep point, with every key resolved.
 struct Variant {

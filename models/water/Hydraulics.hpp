@@ -1,0 +1,101 @@
+// Extended-period hydraulics of a pipe network by the Global Gradient Algorithm, as EPANET 2.2 computes them.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/water/WaterNetwork.hpp"
+
+namespace citytwin::models::water {
+
+/// A link's hydraulic status during a run, in EPANET's order: every status up to CLOSED carries no flow.
+enum class HydraulicStatus : std::uint8_t {
+  XHEAD,        ///< a pump closed because it cannot deliver the head asked of it
+  TEMP_CLOSED,  ///< closed for now: a pump or pipe that would fill a full tank or drain an empty one
+  CLOSED,
+  OPEN,
+  ACTIVE,       ///< a control valve regulating at its setting
+  XFLOW,
+  XFCV,         ///< a flow control valve that cannot deliver its setting (open)
+  XPRESSURE,    ///< a pressure valve that cannot hold its setting (open)
+};
+
+struct ModelData;  // defined in Hydraulics.cpp
+
+/// The constant part of a network's hydraulics, shared read-only by every run on it: resistances, pump
+/// curves fitted, tanks, controls, and the sparse matrix's pattern and fill-reducing ordering, analysed once.
+class HydraulicModel {
+ public:
+  /// Builds the model. Throws sim::ScenarioError naming the file, the element and the fix for what EPANET
+  /// also refuses: a pump curve that cannot be fitted, a tank volume curve that does not cover its levels,
+  /// a junction connected to nothing, a network without a reservoir or tank.
+  explicit HydraulicModel(const WaterNetwork& net);
+  ~HydraulicModel();
+  HydraulicModel(const HydraulicModel&) = delete;
+  HydraulicModel& operator=(const HydraulicModel&) = delete;
+
+  const WaterNetwork& network() const { return net_; }
+  int junctions() const { return junctions_; }   ///< nodes 0 .. junctions()-1 are junctions
+  const ModelData& data() const { return *data_; }
+
+ private:
+  const WaterNetwork& net_;
+  int junctions_ = 0;
+  std::unique_ptr<ModelData> data_;
+};
+
+/// What one hydraulic solution took.
+struct SolveInfo {
+  int iterations = 0;
+  double relative_error = 0.0;  ///< sum of flow changes / sum of flows at the last trial
+  bool converged = false;
+  bool ill_conditioned = false; ///< the matrix was singular even after fixing the valves that caused it
+};
+
+struct RunState;  // defined in Hydraulics.cpp
+
+/// One extended-period run: heads, flows, statuses and tank levels, advanced like EPANET's toolkit
+/// (`solve()` at the current time, then `advance()` to the next time the hydraulics change).
+class HydraulicRun {
+ public:
+  explicit HydraulicRun(const HydraulicModel& model);
+  ~HydraulicRun();
+  HydraulicRun(HydraulicRun&&) noexcept;
+  HydraulicRun& operator=(HydraulicRun&&) noexcept;
+
+  /// Solves the network at the current time: demands and reservoir heads from their patterns, simple
+  /// controls, then the gradient iterations with status checks.
+  SolveInfo solve();
+  /// Moves the clock to the next time the hydraulics change (hydraulic step, pattern step, report step, a
+  /// tank filling or draining, a control), integrating the tank levels over the step. Returns the step in
+  /// seconds, 0 when the run is over.
+  std::int64_t advance();
+
+  std::int64_t time_s() const;
+  bool is_report_time() const;           ///< the current time is a report time (Times::report_*)
+
+  const std::vector<double>& heads_m() const;          ///< per node: hydraulic head
+  double pressure_m(int node) const;                   ///< head − elevation, in m of water
+  const std::vector<double>& flows_m3s() const;        ///< per link, positive from `from` to `to`
+  const std::vector<HydraulicStatus>& statuses() const;  ///< per link
+  /// Per node: junctions the outflow actually delivered (demand and emitter); tanks and reservoirs their
+  /// net inflow (positive filling).
+  const std::vector<double>& demands_m3s() const;
+  const std::vector<double>& emitter_flows_m3s() const;  ///< per node, junctions with an emitter
+  /// Each tank's volume (m³); 0 for reservoirs and junctions.
+  double tank_volume_m3(int node) const;
+  /// Warnings of the run so far, one line each ("at 14:00: the system is unbalanced after 40 trials").
+  const std::vector<std::string>& warnings() const;
+
+ private:
+  std::unique_ptr<RunState> s_;
+};
+
+/// The whole run from start to end, calling `on_report` at every report time after solving it.
+/// Returns the number of hydraulic solutions.
+int simulate(const HydraulicModel& model, const std::function<void(const HydraulicRun&)>& on_report);
+
+}  // namespace citytwin::models::water
