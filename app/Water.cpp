@@ -39,6 +39,7 @@ int hydraulics(int argc, char** argv) {
       ("network", "EPANET input file", cxxopts::value<std::string>())
       ("csv", "directory for heads.csv, pressures.csv and flows.csv (created if needed)",
        cxxopts::value<std::string>())
+      ("steps", "print one line per hydraulic solution: its time, trials and relative flow change")
       ("q,quiet", "print nothing but errors")
       ("h,help", "show this help");
   o.parse_positional({"network"});
@@ -74,6 +75,9 @@ int hydraulics(int argc, char** argv) {
     }
     ++solutions;
     if (!info.converged) ++unbalanced;
+    if (args.count("steps"))
+      std::printf("t=%lld s: %d trials, relative flow change %.3g%s\n", static_cast<long long>(run.time_s()),
+                  info.iterations, info.relative_error, info.converged ? "" : " (unbalanced)");
     max_iterations = std::max(max_iterations, info.iterations);
     if (csv && run.is_report_time()) csv->record(run);
     step = run.advance();

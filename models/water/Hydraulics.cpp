@@ -127,6 +127,10 @@ struct ModelData {
   std::vector<LinkData> links;
   std::vector<PumpData> pumps;
   std::vector<int> valves;  // link indices, in order
+  // Pipes under a power law (Hazen-Williams, Chezy-Manning), apart for the tight loop that computes their
+  // coefficients at every trial; every other link is in `other_links`.
+  std::vector<int> power_pipes, other_links;
+  std::vector<double> power_r, power_km;
   std::vector<TankData> tanks;  // per node; junctions have an unused entry
   std::vector<double> emitter_ke;
   std::vector<ControlData> controls;
@@ -340,8 +344,9 @@ HydraulicModel::HydraulicModel(const WaterNetwork& net) : net_(net), data_(std::
       }
       ld.pump = static_cast<int>(d.pumps.size());
       d.pumps.push_back(p);
+      // A pump closed in [STATUS] keeps its speed as its setting, as in EPANET (which matters to the controls).
       ld.init_status = l.status == LinkStatus::CLOSED ? HydraulicStatus::CLOSED : HydraulicStatus::OPEN;
-      ld.init_setting = l.status == LinkStatus::CLOSED ? 0.0 : (std::isnan(l.setting) ? 1.0 : l.setting);
+      ld.init_setting = std::isnan(l.setting) ? 1.0 : l.setting;
       if (ld.init_setting == 0.0) ld.init_status = HydraulicStatus::CLOSED;
     } else {
       d.valves.push_back(k);
@@ -357,6 +362,16 @@ HydraulicModel::HydraulicModel(const WaterNetwork& net) : net_(net), data_(std::
         ld.init_status = l.status == LinkStatus::CLOSED ? HydraulicStatus::CLOSED : HydraulicStatus::OPEN;
         ld.init_setting = MISSING;
       }
+    }
+  }
+  for (int k = 0; k < n_links; ++k) {
+    const LinkData& ld = d.links[k];
+    if (is_pipe(ld.kind) && o.headloss != HeadLossFormula::DARCY_WEISBACH) {
+      d.power_pipes.push_back(k);
+      d.power_r.push_back(ld.r);
+      d.power_km.push_back(ld.km);
+    } else {
+      d.other_links.push_back(k);
     }
   }
   for (int i = 0; i < junctions_; ++i)
@@ -658,7 +673,32 @@ int RunState::apply_controls() {
 // --- Coefficients ---------------------------------------------------------------------------------------
 
 void RunState::headloss_coeffs() {
-  for (int k = 0; k < nl; ++k) {
+  // Pipes under a power law: h = r q^n + km q², linear below the smallest gradient (EPANET's pipecoeff).
+  const double hexp = d->hexp, e = hexp - 1.0;
+  const std::size_t np = d->power_pipes.size();
+  for (std::size_t j = 0; j < np; ++j) {
+    const int k = d->power_pipes[j];
+    if (status[k] <= HydraulicStatus::CLOSED) {
+      p[k] = P_CLOSED;
+      y[k] = q[k];
+      continue;
+    }
+    const double qa = std::fabs(q[k]);
+    double hgrad = hexp * d->power_r[j] * std::pow(qa, e);
+    double hloss;
+    if (hgrad < RQTOL) {
+      hgrad = RQTOL / hexp;
+      hloss = hgrad * qa;
+    } else {
+      hloss = hgrad * qa / hexp;
+    }
+    const double km = d->power_km[j];
+    hloss += km * qa * qa;
+    hgrad += 2.0 * km * qa;
+    p[k] = 1.0 / hgrad;
+    y[k] = (q[k] < 0.0 ? -hloss : hloss) * p[k];
+  }
+  for (int k : d->other_links) {
     switch (d->links[k].kind) {
       case LinkKind::PIPE:
       case LinkKind::CV_PIPE: pipe_coeff(k); break;
@@ -677,33 +717,13 @@ void RunState::headloss_coeffs() {
 }
 
 void RunState::pipe_coeff(int k) {
+  // Darcy-Weisbach pipes (the others are done in headloss_coeffs' own loop).
   if (status[k] <= HydraulicStatus::CLOSED) {
     p[k] = P_CLOSED;
     y[k] = q[k];
     return;
   }
-  if (net->options.headloss == HeadLossFormula::DARCY_WEISBACH) {
-    dw_pipe_coeff(k);
-    return;
-  }
-  const LinkData& ld = d->links[k];
-  const double qa = std::fabs(q[k]);
-  const double hexp = d->hexp;
-  double hgrad = hexp * ld.r * std::pow(qa, hexp - 1.0);
-  double hloss;
-  if (hgrad < RQTOL) {
-    hgrad = RQTOL / hexp;
-    hloss = hgrad * qa;
-  } else {
-    hloss = hgrad * qa / hexp;
-  }
-  if (ld.km > 0.0) {
-    hloss += ld.km * qa * qa;
-    hgrad += 2.0 * ld.km * qa;
-  }
-  if (q[k] < 0.0) hloss = -hloss;
-  p[k] = 1.0 / hgrad;
-  y[k] = hloss / hgrad;
+  dw_pipe_coeff(k);
 }
 
 void RunState::dw_pipe_coeff(int k) {
