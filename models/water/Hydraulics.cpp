@@ -953,16 +953,17 @@ void RunState::matrix_coeffs() {
     xflow[n1] -= q[k];
     xflow[n2] += q[k];
     if (d->link_entry[k] >= 0) val[d->link_entry[k]] -= p[k];
+    // A link between two reservoirs or tanks adds nothing to the system.
     if (n1 < nj) {
       val[d->diag_entry[row[n1]]] += p[k];
       f[row[n1]] += y[k];
-    } else {
+    } else if (n2 < nj) {
       f[row[n2]] += p[k] * head[n1];
     }
     if (n2 < nj) {
       val[d->diag_entry[row[n2]]] += p[k];
       f[row[n2]] -= y[k];
-    } else {
+    } else if (n1 < nj) {
       f[row[n1]] += p[k] * head[n2];
     }
   }
@@ -1001,7 +1002,8 @@ void RunState::matrix_coeffs() {
   for (int k : d->valves) {
     if (setting[k] == MISSING) continue;
     const LinkData& ld = d->links[k];
-    const int n1 = ld.n1, n2 = ld.n2;
+    if (ld.kind != LinkKind::PRV && ld.kind != LinkKind::PSV && ld.kind != LinkKind::FCV) continue;
+    const int n1 = ld.n1, n2 = ld.n2;  // junctions both: the reader refuses these valves next to a tank
     const int i = row[n1], j = row[n2];
     const int e = d->link_entry[k];
     auto add_as_pipe = [&] {
