@@ -52,8 +52,9 @@ void HydraulicsCsv::record(const water::HydraulicRun& run) {
   std::fprintf(heads_.file, "%lld", t);
   std::fprintf(pressures_.file, "%lld", t);
   for (std::size_t i = 0; i < net_.nodes.size(); ++i) {
-    std::fprintf(heads_.file, ",%.6f", heads[i] / u.length_m);
-    std::fprintf(pressures_.file, ",%.6f", run.pressure_m(static_cast<int>(i)) / u.pressure_m);
+    const int n = run.model().node(static_cast<int>(i));  // the same node, leak sites or not
+    std::fprintf(heads_.file, ",%.6f", heads[n] / u.length_m);
+    std::fprintf(pressures_.file, ",%.6f", run.pressure_m(n) / u.pressure_m);
   }
   std::fputc('\n', heads_.file);
   std::fputc('\n', pressures_.file);

@@ -176,7 +176,80 @@ bool power_curve(double h0, double h1, double h2, double q1, double q2, double& 
 
 }  // namespace
 
-HydraulicModel::HydraulicModel(const WaterNetwork& net) : net_(net), data_(std::make_unique<ModelData>()) {
+namespace {
+
+/// The network with each leak pipe split at its midpoint by a junction placed after the original junctions.
+WaterNetwork with_leak_sites(const WaterNetwork& original, const std::vector<int>& leak_pipes, int& junctions,
+                             std::vector<int>& leak_nodes) {
+  junctions = 0;
+  while (junctions < static_cast<int>(original.nodes.size()) && original.nodes[junctions].kind == NodeKind::JUNCTION)
+    ++junctions;
+  if (leak_pipes.empty()) return original;
+  WaterNetwork net = original;
+  const int leaks = static_cast<int>(leak_pipes.size());
+  auto shifted = [&](int n) { return n < junctions ? n : n + leaks; };
+  std::vector<Node> nodes(net.nodes.begin(), net.nodes.begin() + junctions);
+  for (int s = 0; s < leaks; ++s) {
+    const int k = leak_pipes[s];
+    if (k < 0 || k >= static_cast<int>(original.links.size()) ||
+        (original.links[k].kind != LinkKind::PIPE && original.links[k].kind != LinkKind::CV_PIPE))
+      throw sim::ScenarioError(original.path + ": leak site " + std::to_string(k) +
+                               " is not a pipe of the network; leaks go on pipes");
+    const Link& l = original.links[k];
+    const Node& a = original.nodes[l.from];
+    const Node& b = original.nodes[l.to];
+    Node mid;
+    mid.id = l.id + "#leak";
+    mid.kind = NodeKind::JUNCTION;
+    const bool a_junction = a.kind == NodeKind::JUNCTION, b_junction = b.kind == NodeKind::JUNCTION;
+    mid.elevation_m = a_junction && b_junction ? (a.elevation_m + b.elevation_m) / 2
+                      : a_junction              ? a.elevation_m
+                      : b_junction              ? b.elevation_m
+                                                : (a.elevation_m + b.elevation_m) / 2;
+    mid.has_coordinates = a.has_coordinates && b.has_coordinates;
+    mid.x = (a.x + b.x) / 2;
+    mid.y = (a.y + b.y) / 2;
+    mid.line = l.line;
+    leak_nodes.push_back(static_cast<int>(nodes.size()));
+    nodes.push_back(std::move(mid));
+  }
+  nodes.insert(nodes.end(), net.nodes.begin() + junctions, net.nodes.end());
+  net.nodes = std::move(nodes);
+  for (Link& l : net.links) {
+    l.from = shifted(l.from);
+    l.to = shifted(l.to);
+  }
+  for (Control& c : net.controls)
+    if (c.node >= 0) c.node = shifted(c.node);
+  for (int s = 0; s < leaks; ++s) {
+    Link& first = net.links[leak_pipes[s]];
+    Link second = first;
+    second.id = first.id + "#2";
+    second.kind = LinkKind::PIPE;
+    second.minor_loss = 0.0;
+    first.length_m /= 2;
+    second.length_m = first.length_m;
+    second.from = leak_nodes[s];
+    first.to = leak_nodes[s];
+    net.links.push_back(std::move(second));
+  }
+  net.node_index.clear();
+  net.link_index.clear();
+  for (std::size_t i = 0; i < net.nodes.size(); ++i) net.node_index[net.nodes[i].id] = static_cast<int>(i);
+  for (std::size_t k = 0; k < net.links.size(); ++k) net.link_index[net.links[k].id] = static_cast<int>(k);
+  junctions += leaks;
+  return net;
+}
+
+}  // namespace
+
+HydraulicModel::HydraulicModel(const WaterNetwork& original, const std::vector<int>& leak_pipes)
+    : leak_pipes_(leak_pipes),
+      original_(original),
+      net_(with_leak_sites(original, leak_pipes, original_junctions_, leak_nodes_)),
+      data_(std::make_unique<ModelData>()) {
+  original_junctions_ -= static_cast<int>(leak_pipes.size());
+  const WaterNetwork& net = net_;
   ModelData& d = *data_;
   const int n_nodes = static_cast<int>(net.nodes.size());
   const int n_links = static_cast<int>(net.links.size());
@@ -469,6 +542,7 @@ struct RunState {
   int nj = 0, nn = 0, nl = 0;
 
   std::vector<double> head, demand, demand_flow, emitter_flow, xflow;
+  std::vector<double> leak_ke, leak_flow;  // per node: orifice head-loss coefficient (0: none), outflow
   std::vector<double> q, p, y, setting;
   std::vector<HydraulicStatus> status;
   std::vector<double> volume;  // per node (tanks)
@@ -504,6 +578,7 @@ struct RunState {
   void curve_coeff(int curve, double qq, double& h0, double& r) const;
   void matrix_coeffs();
   void emitter_head_loss(int i, double& hloss, double& hgrad) const;
+  void leak_head_loss(int i, double& hloss, double& hgrad) const;
   void demand_head_loss(int i, double dp, double n, double& hloss, double& hgrad) const;
   /// Pressure-driven demand: the pressure below which nothing flows, the range to full supply, 1 / exponent.
   struct PdaParameters {
@@ -537,7 +612,7 @@ struct RunState {
   void tank_levels(std::int64_t tstep);
 };
 
-RunState::RunState(const HydraulicModel& m) : model(&m), d(&m.data()), net(&m.network()) {
+RunState::RunState(const HydraulicModel& m) : model(&m), d(&m.data()), net(&m.solved()) {
   nj = m.junctions();
   nn = static_cast<int>(net->nodes.size());
   nl = static_cast<int>(net->links.size());
@@ -546,6 +621,8 @@ RunState::RunState(const HydraulicModel& m) : model(&m), d(&m.data()), net(&m.ne
   demand_flow.assign(nn, 0.0);
   emitter_flow.assign(nn, 0.0);
   xflow.assign(nn, 0.0);
+  leak_ke.assign(nn, 0.0);
+  leak_flow.assign(nn, 0.0);
   q.assign(nl, 0.0);
   p.assign(nl, 0.0);
   y.assign(nl, 0.0);
@@ -917,6 +994,23 @@ void RunState::emitter_head_loss(int i, double& hloss, double& hgrad) const {
   }
 }
 
+void RunState::leak_head_loss(int i, double& hloss, double& hgrad) const {
+  // An orifice: head loss ke q², linear below the smallest gradient, and a barrier against inflow (as EPANET 2.3
+  // does for emitters without backflow), in EPANET's units inside the barrier.
+  const double ql = leak_flow[i];
+  hgrad = 2.0 * leak_ke[i] * std::fabs(ql);
+  if (hgrad < RQTOL) {
+    hgrad = RQTOL / 2.0;
+    hloss = hgrad * ql;
+  } else {
+    hloss = hgrad * ql / 2.0;
+  }
+  const double ba = 1.0e9 * ql / CFS;
+  const double bb = std::sqrt(ba * ba + 1.0e-6);
+  hloss += FT * (ba - bb) / 2.0;
+  hgrad += FT / CFS * 1.0e9 / 2.0 * (1.0 - ba / bb);
+}
+
 void RunState::demand_head_loss(int i, double dp, double n, double& hloss, double& hgrad) const {
   const double dq = demand_flow[i];
   const double dfull = demand[i];
@@ -976,6 +1070,17 @@ void RunState::matrix_coeffs() {
     val[d->diag_entry[row[i]]] += 1.0 / hgrad;
     f[row[i]] += (hloss + net->nodes[i].elevation_m) / hgrad;
     xflow[i] -= emitter_flow[i];
+  }
+
+  // Leaks: orifices at their sites' junctions.
+  for (int site = 0; site < model->leak_count(); ++site) {
+    const int i = model->leak_node(site);
+    if (leak_ke[i] == 0.0) continue;
+    double hloss, hgrad;
+    leak_head_loss(i, hloss, hgrad);
+    val[d->diag_entry[row[i]]] += 1.0 / hgrad;
+    f[row[i]] += (hloss + net->nodes[i].elevation_m) / hgrad;
+    xflow[i] -= leak_flow[i];
   }
 
   // Pressure-driven demands.
@@ -1092,6 +1197,19 @@ double RunState::new_flows() {
     const double dq = (hloss - dh) / hgrad * relax;
     emitter_flow[i] -= dq;
     qsum += std::fabs(emitter_flow[i]);
+    dqsum += std::fabs(dq);
+  }
+
+  // Leaks.
+  for (int site = 0; site < model->leak_count(); ++site) {
+    const int i = model->leak_node(site);
+    if (leak_ke[i] == 0.0) continue;
+    double hloss, hgrad;
+    leak_head_loss(i, hloss, hgrad);
+    const double dh = head[i] - net->nodes[i].elevation_m;
+    const double dq = (hloss - dh) / hgrad * relax;
+    leak_flow[i] -= dq;
+    qsum += std::fabs(leak_flow[i]);
     dqsum += std::fabs(dq);
   }
 
@@ -1399,7 +1517,7 @@ SolveInfo RunState::hydsolve() {
   // Junction outflows actually delivered, the full demand kept.
   for (int i = 0; i < nj; ++i) {
     const double full = demand[i];
-    demand[i] = demand_flow[i] + emitter_flow[i];
+    demand[i] = demand_flow[i] + emitter_flow[i] + leak_flow[i];
     demand_flow[i] = full;
   }
   info.iterations = std::min(iter, maxtrials);
@@ -1520,6 +1638,25 @@ std::int64_t HydraulicRun::advance() {
 }
 
 std::int64_t HydraulicRun::time_s() const { return s_->htime; }
+const HydraulicModel& HydraulicRun::model() const { return *s_->model; }
+
+void HydraulicRun::set_leak_area(int site, double area_m2, double discharge_coefficient) {
+  RunState& s = *s_;
+  const int i = s.model->leak_node(site);
+  if (area_m2 <= 0.0) {
+    s.leak_ke[i] = 0.0;
+    s.leak_flow[i] = 0.0;
+    return;
+  }
+  // Q = Cd A √(2 g p): p = Q² / (2 g Cd² A²).
+  constexpr double G = 9.80665;
+  const double cda = discharge_coefficient * area_m2;
+  const bool opening = s.leak_ke[i] == 0.0;
+  s.leak_ke[i] = 1.0 / (2.0 * G * cda * cda);
+  if (opening) s.leak_flow[i] = cda * std::sqrt(2.0 * G * std::max(s.head[i] - s.net->nodes[i].elevation_m, 1.0));
+}
+
+double HydraulicRun::leak_flow_m3s(int site) const { return s_->leak_flow[s_->model->leak_node(site)]; }
 
 bool HydraulicRun::is_report_time() const {
   const Times& t = s_->net->times;

@@ -27,23 +27,38 @@ struct ModelData;  // defined in Hydraulics.cpp
 
 /// The constant part of a network's hydraulics, shared read-only by every run on it: resistances, pump
 /// curves fitted, tanks, controls, and the sparse matrix's pattern and fill-reducing ordering, analysed once.
+///
+/// Leak sites: each pipe named in `leak_pipes` is split at its midpoint by a junction (elevation the mean of its
+/// ends', or the junction end's next to a reservoir or tank) where a run may open an orifice (see
+/// HydraulicRun::set_leak_area). The first half keeps the pipe's index, ID, minor loss and check valve; the second
+/// half is a new link after the others. The network the model solves (`solved()`) has the sites' junctions after
+/// the original junctions, before the reservoirs and tanks; `node()` maps an original node to it.
 class HydraulicModel {
  public:
   /// Builds the model. Throws sim::ScenarioError naming the file, the element and the fix for what EPANET
   /// also refuses: a pump curve that cannot be fitted, a tank volume curve that does not cover its levels,
-  /// a junction connected to nothing, a network without a reservoir or tank.
-  explicit HydraulicModel(const WaterNetwork& net);
+  /// a junction connected to nothing, a network without a reservoir or tank; and a leak site that is not a pipe.
+  explicit HydraulicModel(const WaterNetwork& net, const std::vector<int>& leak_pipes = {});
   ~HydraulicModel();
   HydraulicModel(const HydraulicModel&) = delete;
   HydraulicModel& operator=(const HydraulicModel&) = delete;
 
-  const WaterNetwork& network() const { return net_; }
-  int junctions() const { return junctions_; }   ///< nodes 0 .. junctions()-1 are junctions
+  const WaterNetwork& network() const { return original_; }  ///< the network as given
+  const WaterNetwork& solved() const { return net_; }         ///< with its leak sites' junctions and half pipes
+  int junctions() const { return junctions_; }   ///< nodes 0 .. junctions()-1 of solved() are junctions
+  /// The index in solved() of node `original` of network(); links keep their indices.
+  int node(int original) const { return original < original_junctions_ ? original : original + leak_count(); }
+  int leak_count() const { return static_cast<int>(leak_nodes_.size()); }
+  int leak_node(int site) const { return leak_nodes_[site]; }   ///< the site's junction in solved()
+  int leak_pipe(int site) const { return leak_pipes_[site]; }   ///< the pipe it splits (its first half)
   const ModelData& data() const { return *data_; }
 
  private:
-  const WaterNetwork& net_;
-  int junctions_ = 0;
+  // (Declared before net_, which is built with them.)
+  int junctions_ = 0, original_junctions_ = 0;
+  std::vector<int> leak_nodes_, leak_pipes_;
+  const WaterNetwork& original_;
+  WaterNetwork net_;
   std::unique_ptr<ModelData> data_;
 };
 
@@ -76,7 +91,15 @@ class HydraulicRun {
 
   std::int64_t time_s() const;
   bool is_report_time() const;           ///< the current time is a report time (Times::report_*)
+  const HydraulicModel& model() const;
 
+  /// Opens (area > 0) or closes (0) the orifice of leak site `site`: its outflow is Cd A √(2 g p) at the
+  /// junction's pressure p (none below 0), with the discharge coefficient Cd (0.75 by default, BattLeDIM's).
+  void set_leak_area(int site, double area_m2, double discharge_coefficient = 0.75);
+  /// The site's outflow at the last solution (m³/s).
+  double leak_flow_m3s(int site) const;
+
+  // Results are indexed as the nodes of model().solved(): the same as the network's without leak sites.
   const std::vector<double>& heads_m() const;          ///< per node: hydraulic head
   double pressure_m(int node) const;                   ///< head − elevation, in m of water
   const std::vector<double>& flows_m3s() const;        ///< per link, positive from `from` to `to`

@@ -418,3 +418,68 @@ TEST_CASE("a junction behind a closed pipe gets no water: its pressure collapses
   CHECK(info.iterations >= 1);
   CHECK(run.pressure_m(net.node("A")) < -1000.0);
 }
+
+TEST_CASE("a leak is an orifice at its pipe's midpoint: Cd A sqrt(2 g p) leaves there") {
+  const WaterNetwork net = parse(R"(
+[JUNCTIONS]
+ A  10  5
+ B  12  5
+[RESERVOIRS]
+ R  60
+[PIPES]
+ P1  R  A  400  200  120
+ P2  A  B  600  150  120
+[OPTIONS]
+ Units LPS
+[END]
+)");
+  HydraulicModel model(net, {net.link("P2")});
+  REQUIRE(model.leak_count() == 1);
+  const int site = model.leak_node(0);
+  CHECK(model.solved().nodes[site].id == "P2#leak");
+  CHECK(model.solved().nodes[site].elevation_m == doctest::Approx(11.0));
+  CHECK(model.solved().links[net.link("P2")].length_m == doctest::Approx(300.0));
+  HydraulicRun run(model);
+
+  // Closed, the split pipe behaves as the whole one.
+  HydraulicModel plain(net);
+  HydraulicRun reference(plain);
+  reference.solve();
+  run.solve();
+  CHECK(run.leak_flow_m3s(0) == 0.0);
+  CHECK(run.heads_m()[model.node(net.node("B"))] == doctest::Approx(reference.heads_m()[net.node("B")]).epsilon(1e-9));
+
+  // A 2 cm hole: the orifice law at the solved pressure, and the water balance.
+  const double area = std::numbers::pi * 0.02 * 0.02 / 4;
+  run.set_leak_area(0, area);
+  CHECK(run.solve().converged);
+  const double p = run.pressure_m(site);
+  CHECK(p > 0.0);
+  const double expected = 0.75 * area * std::sqrt(2 * 9.80665 * p);
+  CHECK(run.leak_flow_m3s(0) == doctest::Approx(expected).epsilon(1e-6));
+  const double supplied = run.flows_m3s()[net.link("P1")];
+  CHECK(supplied == doctest::Approx(10.0 * net.units.flow_m3s + run.leak_flow_m3s(0)).epsilon(1e-6));
+  // The leak lowers the pressure downstream; closing it restores the network.
+  CHECK(run.heads_m()[model.node(net.node("B"))] < reference.heads_m()[net.node("B")] - 0.1);
+  run.set_leak_area(0, 0.0);
+  run.solve();
+  CHECK(run.heads_m()[model.node(net.node("B"))] == doctest::Approx(reference.heads_m()[net.node("B")]).epsilon(1e-9));
+}
+
+TEST_CASE("leak sites change nothing while closed, even on a network with tanks, pumps and controls") {
+  const WaterNetwork net = read_inp(SOURCE + "/scenarios/networks/Net3.inp");
+  HydraulicModel plain(net);
+  HydraulicModel sited(net, {net.link("101"), net.link("329"), net.link("40")});
+  std::vector<std::vector<double>> a, b;
+  simulate(plain, [&](const HydraulicRun& r) { a.push_back(r.heads_m()); });
+  simulate(sited, [&](const HydraulicRun& r) {
+    std::vector<double> h;
+    for (std::size_t i = 0; i < net.nodes.size(); ++i) h.push_back(r.heads_m()[sited.node(static_cast<int>(i))]);
+    b.push_back(h);
+  });
+  REQUIRE(a.size() == b.size());
+  double worst = 0.0;
+  for (std::size_t t = 0; t < a.size(); ++t)
+    for (std::size_t i = 0; i < net.nodes.size(); ++i) worst = std::max(worst, std::fabs(a[t][i] - b[t][i]));
+  CHECK(worst < 1.0e-6);
+}
