@@ -9,21 +9,12 @@
 #include <numbers>
 #include <sstream>
 
+#include "sim/Calendar.hpp"
 #include "sim/Scenario.hpp"
 
 namespace citytwin::models::water {
 
 namespace {
-
-/// Days from 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
 
 /// "YYYY-MM-DD HH:MM" as seconds since 1970, or -1.
 std::int64_t parse_stamp(const std::string& s) {
@@ -31,7 +22,7 @@ std::int64_t parse_stamp(const std::string& s) {
   char tail = 0;
   if (std::sscanf(s.c_str(), "%d-%d-%d %d:%d%c", &y, &mo, &d, &h, &mi, &tail) != 5) return -1;
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59) return -1;
-  return days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 + mi * 60;
+  return sim::days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 + mi * 60;
 }
 
 std::string trim(const std::string& s) {
