@@ -11,6 +11,7 @@
 #include "app/Cli.hpp"
 #include "models/water/Hydraulics.hpp"
 #include "models/water/InpReader.hpp"
+#include "models/water/Leaks.hpp"
 #include "outputs/HydraulicsCsv.hpp"
 
 namespace citytwin::app {
@@ -39,6 +40,11 @@ int hydraulics(int argc, char** argv) {
       ("network", "EPANET input file", cxxopts::value<std::string>())
       ("csv", "directory for heads.csv, pressures.csv and flows.csv (created if needed)",
        cxxopts::value<std::string>())
+      ("leaks", "a leak list in BattLeDIM's format (linkID, start, end, diameter in m, abrupt|incipient, peak): "
+                "the leaks open at their pipes' midpoints, and the volume each loses is printed",
+       cxxopts::value<std::string>())
+      ("leak-epoch", "the time the run starts at, for --leaks (YYYY-MM-DD HH:MM)",
+       cxxopts::value<std::string>()->default_value("2019-01-01 00:00"))
       ("steps", "print one line per hydraulic solution: its time, trials and relative flow change")
       ("q,quiet", "print nothing but errors")
       ("h,help", "show this help");
@@ -54,7 +60,11 @@ int hydraulics(int argc, char** argv) {
   const bool quiet = args.count("quiet") > 0;
 
   const water::WaterNetwork net = water::read_inp(args["network"].as<std::string>());
-  const water::HydraulicModel model(net);
+  std::vector<water::Leak> leaks;
+  if (args.count("leaks"))
+    leaks = water::read_battledim_leaks(args["leaks"].as<std::string>(), net, args["leak-epoch"].as<std::string>());
+  const water::HydraulicModel model(net, water::leak_pipes(leaks));
+  std::vector<double> leaked_m3(leaks.size(), 0.0);
 
   std::unique_ptr<outputs::HydraulicsCsv> csv;
   if (args.count("csv")) csv = std::make_unique<outputs::HydraulicsCsv>(net, args["csv"].as<std::string>());
@@ -66,6 +76,8 @@ int hydraulics(int argc, char** argv) {
   std::int64_t step = 0;
   do {
     if (interrupted()) return EXIT_INTERRUPTED;
+    for (std::size_t i = 0; i < leaks.size(); ++i)
+      run.set_leak_area(static_cast<int>(i), leaks[i].area_at(run.time_s()), leaks[i].discharge_coefficient);
     water::SolveInfo info;
     try {
       info = run.solve();
@@ -80,7 +92,10 @@ int hydraulics(int argc, char** argv) {
                   info.iterations, info.relative_error, info.converged ? "" : " (unbalanced)");
     max_iterations = std::max(max_iterations, info.iterations);
     if (csv && run.is_report_time()) csv->record(run);
+    std::vector<double> leak_flows(leaks.size());
+    for (std::size_t i = 0; i < leaks.size(); ++i) leak_flows[i] = run.leak_flow_m3s(static_cast<int>(i));
     step = run.advance();
+    for (std::size_t i = 0; i < leaks.size(); ++i) leaked_m3[i] += leak_flows[i] * static_cast<double>(step);
   } while (step > 0);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (csv) csv->commit();
@@ -103,6 +118,16 @@ int hydraulics(int argc, char** argv) {
   for (const std::string& line : water::ignored_report(net)) std::printf("ignored: %s\n", line.c_str());
   for (const std::string& w : run.warnings()) std::printf("warning: %s\n", w.c_str());
   if (unbalanced > 0) std::printf("warning: %d of %d solutions did not converge\n", unbalanced, solutions);
+  if (!leaks.empty()) {
+    double total = 0.0;
+    for (std::size_t i = 0; i < leaks.size(); ++i) {
+      const water::Leak& l = leaks[i];
+      std::printf("leak on %s (%s, %.1f mm): %.1f m3 lost\n", net.links[l.pipe].id.c_str(),
+                  l.incipient ? "incipient" : "abrupt", l.diameter_m * 1000, leaked_m3[i]);
+      total += leaked_m3[i];
+    }
+    std::printf("leaks: %zu, %.1f m3 lost in all over %s\n", leaks.size(), total, hours(net.times.duration_s).c_str());
+  }
   if (csv)
     std::printf("wrote %s/{heads,pressures,flows}.csv: %d report times\n", args["csv"].as<std::string>().c_str(),
                 csv->rows());

@@ -1,6 +1,8 @@
 // End-to-end tests of the citytwin program: exit codes, error messages, and a real run.
 #include <doctest/doctest.h>
 
+#include "TempDir.hpp"
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -141,6 +143,35 @@ TEST_CASE("map describes a street graph and places a point in its local frame") 
   Outcome bad = program("map " + file + " --at 91,0");
   CHECK(bad.code == 2);
   CHECK(bad.out.find("LAT,LON") != std::string::npos);
+}
+
+TEST_CASE("hydraulics runs an EPANET file alone, writes its tables, and reports leaks and bad files") {
+  const std::string dir = std::string(CITYTWIN_SOURCE_DIR);
+  citytwin::test::TempDir tmp;
+  Outcome o = program("hydraulics " + dir + "/scenarios/networks/Net1.inp --csv " + tmp.path.string());
+  CHECK(o.code == 0);
+  CHECK(o.out.find("11 nodes (9 junctions, 1 reservoirs, 1 tanks), 13 links (12 pipes, 1 pumps, 0 valves)") !=
+        std::string::npos);
+  CHECK(o.out.find("27 hydraulic solutions") != std::string::npos);
+  CHECK(o.out.find("ignored: [ENERGY]") != std::string::npos);
+  // The same bytes as EPANET 2.2's reference tables of Net1's heads and pressures (flows agree to 1e-5 GPM).
+  for (const char* table : {"heads", "pressures"}) {
+    std::ifstream a(tmp.path / (std::string(table) + ".csv")), b(dir + "/tests/water/reference/Net1." + table + ".csv");
+    const std::string ours((std::istreambuf_iterator<char>(a)), {}), theirs((std::istreambuf_iterator<char>(b)), {});
+    CHECK(ours == theirs);
+  }
+  o = program("hydraulics " + dir + "/scenarios/networks/L-TOWN.inp --leaks " + dir +
+              "/scenarios/networks/battledim-leakages-2019.txt -q");
+  CHECK(o.code == 0);
+  o = program("hydraulics " + dir + "/scenarios/networks/L-TOWN.inp --leaks " + dir +
+              "/scenarios/networks/battledim-leakages-2019.txt");
+  CHECK(o.out.find("leak on p523 (abrupt, 20.2 mm): 0.0 m3 lost") != std::string::npos);  // it starts on 15 January
+  CHECK(o.out.find("leaks: 23,") != std::string::npos);
+  o = program("hydraulics " + dir + "/tests/water/malformed/bad_values.inp");
+  CHECK(o.code == 2);
+  CHECK(o.out.find("bad_values.inp:56: [PIPES] link 'pipe2': start node 'node1' is not defined") != std::string::npos);
+  o = program("hydraulics");
+  CHECK(o.code == 2);
 }
 
 TEST_CASE("list-models shows every component with units and defaults") {
