@@ -1,6 +1,7 @@
 // Leak profiles, BattLeDIM's leak lists, and the volume each leak loses in an extended-period run.
 #include "models/water/Leaks.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -103,9 +104,12 @@ LeakVolumes run_with_leaks(const HydraulicModel& model, const std::vector<Leak>&
                            const std::function<void(const HydraulicRun&)>& on_report) {
   LeakVolumes v;
   v.leaked_m3.assign(leaks.size(), 0.0);
+  v.cumulative_m3.assign(leaks.size(), {});
   HydraulicRun run(model);
   std::int64_t step = 0;
   do {
+    v.times_s.push_back(run.time_s());
+    for (std::size_t i = 0; i < leaks.size(); ++i) v.cumulative_m3[i].push_back(v.leaked_m3[i]);
     for (std::size_t i = 0; i < leaks.size(); ++i)
       run.set_leak_area(static_cast<int>(i), leaks[i].area_at(run.time_s()), leaks[i].discharge_coefficient);
     run.solve();
@@ -120,6 +124,17 @@ LeakVolumes run_with_leaks(const HydraulicModel& model, const std::vector<Leak>&
     }
   } while (step > 0);
   return v;
+}
+
+double LeakVolumes::lost_after(int leak, std::int64_t t) const {
+  const auto& c = cumulative_m3[leak];
+  if (times_s.empty() || t >= times_s.back()) return 0.0;
+  if (t <= times_s.front()) return c.back();
+  const auto it = std::upper_bound(times_s.begin(), times_s.end(), t);
+  const std::size_t k = static_cast<std::size_t>(it - times_s.begin());  // times_s[k-1] <= t < times_s[k]
+  const double f = static_cast<double>(t - times_s[k - 1]) / static_cast<double>(times_s[k] - times_s[k - 1]);
+  const double before = c[k - 1] + f * (c[k] - c[k - 1]);
+  return c.back() - before;
 }
 
 }  // namespace citytwin::models::water

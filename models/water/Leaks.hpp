@@ -37,6 +37,11 @@ struct LeakVolumes {
   std::vector<double> leaked_m3;   ///< per leak: the volume it lost
   double total_m3 = 0.0;
   int solutions = 0;
+  std::vector<std::int64_t> times_s;              ///< the hydraulic times, the run's end last
+  std::vector<std::vector<double>> cumulative_m3;  ///< per leak, per time: the volume lost before that time
+
+  /// What leak `leak` loses from time t to the end of the run (interpolated within a step).
+  double lost_after(int leak, std::int64_t t) const;
 };
 
 /// Runs `model` (built with the leaks' pipes as its leak sites, in the same order) over its duration, the leaks'
