@@ -62,6 +62,15 @@ try {
 }
 const { Project, Workspace, CountType, NodeProperty, LinkProperty, TimeParameter, InitHydOption } = epanet;
 
+// epanet-js reports EPANET's warnings (codes below 100) through console.warn, at every step they occur: each is
+// written once on stderr, with how many hydraulic steps of one run raised it.
+const warnings = new Map();
+let countWarnings = true;
+console.warn = (...what) => {
+  const text = what.join(" ");
+  if (countWarnings || !warnings.has(text)) warnings.set(text, (warnings.get(text) || 0) + 1);
+};
+
 // The engine's WebAssembly is handed over as bytes: Node's fetch does not read file: URLs.
 const engineDir = path.dirname(createRequire(import.meta.url).resolve(`epanet-js/engines/${engineName}`));
 const packageVersion = JSON.parse(fs.readFileSync(path.join(engineDir, "..", "..", "..", "package.json"))).version;
@@ -158,6 +167,7 @@ for (let r = 0; r < repeat; ++r) {
   const start = process.hrtime.bigint();
   counts = run(null);
   times.push(Number(process.hrtime.bigint() - start) / 1e9);
+  countWarnings = false;
 }
 times.sort((a, b) => a - b);
 const mid = Math.floor(times.length / 2);
@@ -185,6 +195,7 @@ if (csvDir) {
   }
 }
 p.close();
+for (const [text, n] of warnings) process.stderr.write(`epanet_run: ${text} (${n} time${n === 1 ? "" : "s"})\n`);
 console.log(JSON.stringify({ engine: `epanet-js ${packageVersion} (EPANET ${epanetVersion})`, file: inp, nodes, links,
                              hydraulic_steps: counts.steps, report_steps: counts.reports, hydraulic_s: median,
                              repeat }));
