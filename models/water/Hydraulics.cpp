@@ -104,7 +104,6 @@ struct LinkData {
   HydraulicStatus init_status = HydraulicStatus::OPEN;
   double init_setting = 0.0;
   int pump = -1;
-  int valve_curve = -1;
 };
 
 struct ControlData {
@@ -424,7 +423,6 @@ HydraulicModel::HydraulicModel(const WaterNetwork& original, const std::vector<i
     } else {
       d.valves.push_back(k);
       if (l.kind == LinkKind::GPV) {
-        ld.valve_curve = static_cast<int>(l.setting);
         ld.init_setting = l.setting;
         ld.init_status = l.status == LinkStatus::CLOSED ? HydraulicStatus::CLOSED : HydraulicStatus::OPEN;
       } else if (l.status == LinkStatus::ACTIVE && !std::isnan(l.setting)) {
@@ -1523,7 +1521,6 @@ SolveInfo RunState::hydsolve() {
   info.iterations = std::min(iter, maxtrials);
   info.relative_error = relerr;
   info.converged = !failed && relerr <= d->hacc;
-  info.ill_conditioned = failed;
   if (failed) {
     throw std::runtime_error(net->path + ": at " + clock(htime) +
                              ": the hydraulic equations cannot be solved: junction '" + net->nodes[bad_node].id +

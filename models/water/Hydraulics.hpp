@@ -66,8 +66,7 @@ class HydraulicModel {
 struct SolveInfo {
   int iterations = 0;
   double relative_error = 0.0;  ///< sum of flow changes / sum of flows at the last trial
-  bool converged = false;
-  bool ill_conditioned = false; ///< the matrix was singular even after fixing the valves that caused it
+  bool converged = false;        ///< within the accuracy; otherwise the run warns (and halts if UNBALANCED STOP)
 };
 
 struct RunState;  // defined in Hydraulics.cpp
@@ -82,7 +81,9 @@ class HydraulicRun {
   HydraulicRun& operator=(HydraulicRun&&) noexcept;
 
   /// Solves the network at the current time: demands and reservoir heads from their patterns, simple
-  /// controls, then the gradient iterations with status checks.
+  /// controls, then the gradient iterations with status checks. Throws std::runtime_error naming the time and a
+  /// junction when the equations are singular even after fixing the control valves that cause it (a junction
+  /// cut off from every reservoir and tank), as EPANET stops with its error 110.
   SolveInfo solve();
   /// Moves the clock to the next time the hydraulics change (hydraulic step, pattern step, report step, a
   /// tank filling or draining, a control), integrating the tank levels over the step. Returns the step in
@@ -104,7 +105,7 @@ class HydraulicRun {
   double pressure_m(int node) const;                   ///< head − elevation, in m of water
   const std::vector<double>& flows_m3s() const;        ///< per link, positive from `from` to `to`
   const std::vector<HydraulicStatus>& statuses() const;  ///< per link
-  /// Per node: junctions the outflow actually delivered (demand and emitter); tanks and reservoirs their
+  /// Per node: junctions the outflow actually delivered (demand, emitter, leak); tanks and reservoirs their
   /// net inflow (positive filling).
   const std::vector<double>& demands_m3s() const;
   const std::vector<double>& emitter_flows_m3s() const;  ///< per node, junctions with an emitter
