@@ -64,7 +64,8 @@ struct Node {
   // Tanks.
   double init_level_m = 0.0, min_level_m = 0.0, max_level_m = 0.0;  ///< water depth above the bottom
   double diameter_m = 0.0;
-  double min_volume_m3 = 0.0;
+  double min_volume_m3 = 0.0;  ///< volume at the minimum level: [TANKS] MINVOL, else the cylinder's, or the volume
+                               ///< curve's at the minimum level when the tank has one (as EPANET sets it)
   int volume_curve = -1;      ///< curve of volume (m³) against depth (m); -1: cylindrical
   bool can_overflow = false;  ///< EPANET 2.2's overflow flag
   // Map.
@@ -93,7 +94,9 @@ struct Link {
   int line = 0;
 };
 
-/// A curve of (x, y) points in SI (its meaning is set by its user: pump head, tank volume, valve head loss).
+/// A curve of (x, y) points, in SI by its use: a pump's head curve (flow m³/s, head m), a GPV's (flow m³/s, head
+/// loss m), a tank's volume curve (depth m, volume m³). A curve no pump, valve or tank uses (an efficiency curve)
+/// keeps the file's units.
 struct Curve {
   std::string id;
   std::vector<double> x, y;

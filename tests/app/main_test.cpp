@@ -169,7 +169,7 @@ TEST_CASE("hydraulics runs an EPANET file alone, writes its tables, and reports 
   CHECK(o.out.find("leaks: 23,") != std::string::npos);
   o = program("hydraulics " + dir + "/tests/water/malformed/bad_values.inp");
   CHECK(o.code == 2);
-  CHECK(o.out.find("bad_values.inp:56: [PIPES] link 'pipe2': start node 'node1' is not defined") != std::string::npos);
+  CHECK(o.out.find("bad_values.inp:56: [PIPES] pipe 'pipe2': start node 'node1' is not defined") != std::string::npos);
   o = program("hydraulics");
   CHECK(o.code == 2);
 }
