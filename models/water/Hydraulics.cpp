@@ -551,9 +551,20 @@ struct RunState {
   int extra_iter = -1;
   std::vector<std::string> warnings;
 
+  std::vector<double> demand_factor;  // per junction: multiplies its demand (consumers' variation); empty: 1
+
   SpMat a;
   Eigen::VectorXd f, x;
-  Eigen::SimplicialLDLT<SpMat, Eigen::Upper, Eigen::NaturalOrdering<int>> ldlt;
+  /// The factorisation; a copy of a run analyses the (shared) pattern afresh, Eigen's solvers being non-copyable.
+  struct Factorisation {
+    Eigen::SimplicialLDLT<SpMat, Eigen::Upper, Eigen::NaturalOrdering<int>> ldlt;
+    Factorisation() = default;
+    Factorisation(const Factorisation&) {}
+    Factorisation& operator=(const Factorisation&) { return *this; }
+  } fact;
+
+  RunState(const RunState& o);
+  RunState& operator=(const RunState&) = delete;
 
   explicit RunState(const HydraulicModel& m);
   void init_link_flow(int k);
@@ -610,6 +621,15 @@ struct RunState {
   void tank_levels(std::int64_t tstep);
 };
 
+RunState::RunState(const RunState& o)
+    : model(o.model), d(o.d), net(o.net), nj(o.nj), nn(o.nn), nl(o.nl), head(o.head), demand(o.demand),
+      demand_flow(o.demand_flow), emitter_flow(o.emitter_flow), xflow(o.xflow), leak_ke(o.leak_ke),
+      leak_flow(o.leak_flow), q(o.q), p(o.p), y(o.y), setting(o.setting), status(o.status), volume(o.volume),
+      relax(o.relax), htime(o.htime), rtime(o.rtime), halt(o.halt), extra_iter(o.extra_iter), warnings(o.warnings),
+      demand_factor(o.demand_factor), a(o.a), f(o.f), x(o.x) {
+  fact.ldlt.analyzePattern(a);
+}
+
 RunState::RunState(const HydraulicModel& m) : model(&m), d(&m.data()), net(&m.solved()) {
   nj = m.junctions();
   nn = static_cast<int>(net->nodes.size());
@@ -632,7 +652,7 @@ RunState::RunState(const HydraulicModel& m) : model(&m), d(&m.data()), net(&m.so
   a = d->pattern;
   f.setZero(nj);
   x.setZero(nj);
-  ldlt.analyzePattern(a);
+  fact.ldlt.analyzePattern(a);
 
   // Tanks, emitters and links as EPANET's openhyd() and inithyd() leave them.
   for (int i = nj; i < nn; ++i) {
@@ -700,6 +720,7 @@ void RunState::compute_demands() {
       const int pat = dm.pattern >= 0 ? dm.pattern : default_pattern;
       sum += dm.base_m3s * pattern_factor(pat, period) * dmult;
     }
+    if (!demand_factor.empty()) sum *= demand_factor[i];
     demand[i] = sum;
     demand_flow[i] = sum;
   }
@@ -1457,12 +1478,12 @@ SolveInfo RunState::hydsolve() {
     matrix_coeffs();
 
     // Factor and solve A h = F; a pivot that is not positive means a singular system.
-    ldlt.factorize(a);
+    fact.ldlt.factorize(a);
     int bad_row = -1;
-    if (ldlt.info() != Eigen::Success) {
+    if (fact.ldlt.info() != Eigen::Success) {
       bad_row = 0;
     }
-    const auto& dvec = ldlt.vectorD();
+    const auto& dvec = fact.ldlt.vectorD();
     for (int r = 0; r < nj; ++r)
       if (!(dvec[r] > 0.0)) {
         bad_row = r;
@@ -1474,7 +1495,7 @@ SolveInfo RunState::hydsolve() {
       failed = true;
       break;
     }
-    x = ldlt.solve(f);
+    x = fact.ldlt.solve(f);
     for (int i = 0; i < nj; ++i) head[i] = x[d->row[i]];
 
     std::vector<double> before;
@@ -1602,6 +1623,7 @@ std::int64_t RunState::timestep() {
 
 HydraulicRun::HydraulicRun(const HydraulicModel& model) : s_(std::make_unique<RunState>(model)) {}
 HydraulicRun::~HydraulicRun() = default;
+HydraulicRun::HydraulicRun(const HydraulicRun& o) : s_(std::make_unique<RunState>(*o.s_)) {}
 HydraulicRun::HydraulicRun(HydraulicRun&&) noexcept = default;
 HydraulicRun& HydraulicRun::operator=(HydraulicRun&&) noexcept = default;
 
@@ -1668,6 +1690,31 @@ const std::vector<HydraulicStatus>& HydraulicRun::statuses() const { return s_->
 const std::vector<double>& HydraulicRun::demands_m3s() const { return s_->demand; }
 const std::vector<double>& HydraulicRun::emitter_flows_m3s() const { return s_->emitter_flow; }
 double HydraulicRun::tank_volume_m3(int node) const { return s_->volume[node]; }
+
+double HydraulicRun::tank_level_m(int node) const {
+  const RunState& s = *s_;
+  return s.head[node] - s.net->nodes[node].elevation_m;
+}
+
+void HydraulicRun::set_demand_factors(std::vector<double> factors) {
+  RunState& s = *s_;
+  if (!factors.empty() && factors.size() != static_cast<std::size_t>(s.nj))
+    throw std::invalid_argument("set_demand_factors: " + std::to_string(factors.size()) + " factors for " +
+                                std::to_string(s.nj) + " junctions");
+  s.demand_factor = std::move(factors);
+}
+
+void HydraulicRun::set_tank_level(int node, double level_m) {
+  RunState& s = *s_;
+  if (node < s.nj || node >= s.nn || s.d->tanks[node].reservoir)
+    throw std::invalid_argument("set_tank_level: node " + std::to_string(node) + " is not a tank");
+  const TankData& t = s.d->tanks[node];
+  const Node& nd = s.net->nodes[node];
+  const double level = std::clamp(level_m, nd.min_level_m, nd.max_level_m);
+  s.volume[node] = t.vcurve >= 0 ? interp(s.net->curves[t.vcurve].x, s.net->curves[t.vcurve].y, level)
+                                 : t.vmin + t.area * (level - nd.min_level_m);
+  s.head[node] = tank_grade(*s.d, *s.net, node, s.volume[node]);
+}
 const std::vector<std::string>& HydraulicRun::warnings() const { return s_->warnings; }
 
 int simulate(const HydraulicModel& model, const std::function<void(const HydraulicRun&)>& on_report) {

@@ -77,6 +77,9 @@ class HydraulicRun {
  public:
   explicit HydraulicRun(const HydraulicModel& model);
   ~HydraulicRun();
+  /// A copy of the run as it stands (time, levels, flows, statuses, open leaks), to be taken further on its own:
+  /// what-if solutions from a common state (a leak opened at one site, then another).
+  HydraulicRun(const HydraulicRun& other);
   HydraulicRun(HydraulicRun&&) noexcept;
   HydraulicRun& operator=(HydraulicRun&&) noexcept;
 
@@ -99,6 +102,14 @@ class HydraulicRun {
   void set_leak_area(int site, double area_m2, double discharge_coefficient = 0.75);
   /// The site's outflow at the last solution (m³/s).
   double leak_flow_m3s(int site) const;
+  /// Multiplies each junction's demand (index as in model().solved(), junctions only) from the next solution on:
+  /// consumers who use more or less than their pattern says. Empty: every factor 1.
+  void set_demand_factors(std::vector<double> factors);
+  /// Sets a tank's water level (m above its bottom, held within its minimum and maximum): a measured level
+  /// replacing the one the run integrated. Throws std::invalid_argument when `node` is not a tank.
+  void set_tank_level(int node, double level_m);
+  /// A tank's water level above its bottom (m).
+  double tank_level_m(int node) const;
 
   // Results are indexed as the nodes of model().solved(): the same as the network's without leak sites.
   const std::vector<double>& heads_m() const;          ///< per node: hydraulic head
