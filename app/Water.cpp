@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -12,6 +14,7 @@
 #include "app/Cli.hpp"
 #include "models/water/Hydraulics.hpp"
 #include "models/water/InpReader.hpp"
+#include "models/water/LeakStudy.hpp"
 #include "models/water/Leaks.hpp"
 #include "outputs/HydraulicsCsv.hpp"
 
@@ -140,6 +143,128 @@ int hydraulics(int argc, char** argv) {
   if (csv)
     std::printf("wrote %s/{heads,pressures,flows}.csv: %d report times\n", args["csv"].as<std::string>().c_str(),
                 csv->rows());
+  return EXIT_OK;
+}
+
+int leaks(int argc, char** argv) {
+  cxxopts::Options o("citytwin leaks",
+                     "Runs a pipe network for a year (or --days) through leaks drawn at random (bursts and incipient "
+                     "leaks, on distinct pipes, after the detector's training), with consumers who stray from their "
+                     "patterns and background leakage; samples its sensors (pressure, flow, tank level: noise, "
+                     "rounding, dropouts); runs the leak-detection core on the readings alone, against the nominal "
+                     "network; and scores its alerts by BattLeDIM's rules. Leaks not detected are found when they "
+                     "surface (bursts) or much later (incipient leaks).");
+  o.add_options()
+      ("network", "EPANET input file", cxxopts::value<std::string>())
+      ("days", "simulated days", cxxopts::value<int>()->default_value("365"))
+      ("leaks", "leaks drawn", cxxopts::value<int>()->default_value("24"))
+      ("min-diameter", "smallest leak diameter drawn, mm", cxxopts::value<double>()->default_value("8"))
+      ("max-diameter", "largest leak diameter drawn, mm", cxxopts::value<double>()->default_value("20"))
+      ("demand-cv", "consumers' variation around their patterns (coefficient of variation, hourly)",
+       cxxopts::value<double>()->default_value("0.1"))
+      ("pressure-sensors", "pressure sensors, spread over the junctions (plus a flow meter on every pump and "
+                           "inlet, a level sensor in every tank)", cxxopts::value<int>()->default_value("10"))
+      ("warmup-days", "days left out of training while the network settles from its initial state",
+       cxxopts::value<int>()->default_value("1"))
+      ("training-days", "days the detector learns its residuals before it judges them (warm-up included)",
+       cxxopts::value<int>()->default_value("14"))
+      ("threshold", "CUSUM threshold, in standard deviations of the combined residual",
+       cxxopts::value<double>()->default_value("12"))
+      ("drift", "CUSUM drift (allowance) per window, in standard deviations of the combined residual",
+       cxxopts::value<double>()->default_value("0.5"))
+      ("seed", "random seed", cxxopts::value<std::uint64_t>()->default_value("1"))
+      ("residuals", "write the detector's judged windows to this CSV file: end_s, statistic, cusum, then each "
+                    "judged sensor's standardised mean residual", cxxopts::value<std::string>())
+      ("q,quiet", "print only the summary")
+      ("h,help", "show this help");
+  o.parse_positional({"network"});
+  o.positional_help("NET.inp");
+  auto args = parse(o, argc, argv);
+  if (args.count("help")) {
+    std::cout << o.help() << "\nExit codes: 0 done, 2 unreadable network or impossible settings, 1 internal error\n";
+    return EXIT_OK;
+  }
+  if (!args.count("network")) throw UsageError("'leaks' needs an EPANET network file (.inp)");
+  const bool quiet = args.count("quiet") > 0;
+  water::WaterNetwork net = water::read_inp(args["network"].as<std::string>());
+  water::LeakStudySettings s;
+  const int days = args["days"].as<int>(), training = args["training-days"].as<int>();
+  if (training < 1 || days < training + 9) throw UsageError("--days must exceed --training-days by at least 9 (and --training-days be at least 1)");
+  s.duration_s = std::int64_t{days} * 86400;
+  s.leaks = args["leaks"].as<int>();
+  s.detector.training_s = std::int64_t{training} * 86400;
+  s.detector.warmup_s = std::int64_t{args["warmup-days"].as<int>()} * 86400;
+  s.detector.cusum_threshold = args["threshold"].as<double>();
+  s.detector.cusum_drift = args["drift"].as<double>();
+  const double dmin = args["min-diameter"].as<double>(), dmax = args["max-diameter"].as<double>();
+  if (!(dmin > 0.0) || !(dmax >= dmin) || dmax > 1000.0)
+    throw UsageError("--min-diameter and --max-diameter take millimetres, the smaller first (e.g. 8 and 20)");
+  s.min_diameter_m = dmin / 1000.0;
+  s.max_diameter_m = dmax / 1000.0;
+  s.demand_noise.cv = args["demand-cv"].as<double>();
+  if (!(s.demand_noise.cv >= 0.0 && s.demand_noise.cv <= 1.0)) throw UsageError("--demand-cv must lie between 0 and 1");
+  s.seed = args["seed"].as<std::uint64_t>();
+  const int k = args["pressure-sensors"].as<int>();
+  if (s.leaks < 0 || k < 1) throw UsageError("--leaks must be 0 or more and --pressure-sensors 1 or more");
+  std::vector<water::Leak> leaks;
+  std::vector<water::WaterSensor> sensors;
+  try {
+    leaks = water::random_leaks(net, s);
+    sensors = water::typical_sensors(net, k);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  water::LeakStudyResult r = water::run_leak_study(net, sensors, leaks, s, [&](std::int64_t t) {
+    if (!quiet && t % (30 * 86400) == 0) std::fprintf(stderr, "day %lld of %d\n", static_cast<long long>(t / 86400), days);
+  });
+  auto day = [](std::int64_t t) { return static_cast<double>(t) / 86400.0; };
+  if (args.count("residuals")) {
+    const std::string path = args["residuals"].as<std::string>(), partial = path + ".partial";
+    {
+      std::ofstream out(partial);
+      out << "end_s,statistic,cusum";
+      for (const water::WaterSensor& w : sensors)
+        if (w.kind != water::WaterSensorKind::DEMAND_METER) out << ',' << w.id;
+      out << '\n';
+      out.precision(6);
+      for (const water::ResidualWindow& w : r.windows) {
+        out << w.end_s << ',' << w.statistic << ',' << w.cusum;
+        for (double z : w.z) out << ',' << z;
+        out << '\n';
+      }
+      if (!out) throw std::runtime_error("cannot write " + partial);
+    }
+    std::filesystem::rename(partial, path);
+  }
+  if (!quiet) {
+    std::printf("%-10s %-9s %7s %9s %9s %10s %9s %9s\n", "pipe", "type", "d (mm)", "start (d)", "found (d)",
+                "delay (h)", "dist (m)", "lost (m3)");
+    for (std::size_t i = 0; i < r.leaks.size(); ++i) {
+      const water::Leak& l = r.leaks[i];
+      const double delay = r.score.delay_s[i];
+      std::printf("%-10s %-9s %7.1f %9.2f %9.2f %10s %9s %9.0f\n", net.links[l.pipe].id.c_str(),
+                  l.incipient ? "incipient" : "burst", l.diameter_m * 1000, day(l.start_s), day(l.end_s),
+                  std::isnan(delay) ? "missed" : std::to_string(static_cast<int>(std::lround(delay / 3600))).c_str(),
+                  std::isnan(delay) ? "-" : std::to_string(static_cast<int>(std::lround(r.score.distance_m[i]))).c_str(),
+                  r.volumes.leaked_m3[i]);
+    }
+    for (const water::LeakAlert& a : r.alerts)
+      std::printf("alert %llu%s at day %.2f: pipe %s, since day %.2f, %.2f L/s (%.1f mm), fit %.2f\n",
+                  static_cast<unsigned long long>(a.id), a.update ? " (update)" : "", day(a.raised_s),
+                  net.links[a.pipe].id.c_str(), day(a.start_s), a.flow_m3s * 1000, a.diameter_m * 1000, a.fit);
+  }
+  const water::LeakScore& sc = r.score;
+  std::printf("%s: %d days, %zu leaks (%.0f m3 lost), %zu sensors, %llu readings (%llu dropped)\n", net.path.c_str(), days,
+              r.leaks.size(), r.volumes.total_m3, sensors.size(), static_cast<unsigned long long>(r.readings),
+              static_cast<unsigned long long>(r.dropped));
+  double mean_delay = 0.0;
+  int found = 0;
+  for (double d : sc.delay_s)
+    if (!std::isnan(d)) mean_delay += d, ++found;
+  std::printf("detected %d of %zu (true positives), %d false positives, %d missed; mean time to detection %.1f h; "
+              "score %.0f EUR of a perfect %.0f EUR (%.1f%%); run %.1f s, signatures %.1f s\n",
+              sc.true_positives, r.leaks.size(), sc.false_positives, sc.missed, found ? mean_delay / found / 3600 : 0.0,
+              sc.score_eur, sc.perfect_eur, 100 * sc.share, r.seconds, r.signature_seconds);
   return EXIT_OK;
 }
 

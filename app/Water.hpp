@@ -1,4 +1,4 @@
-// The program's commands on pipe networks: `citytwin hydraulics`.
+// The program's commands on pipe networks: `citytwin hydraulics` and `citytwin leaks`.
 #pragma once
 
 namespace citytwin::app {
@@ -6,5 +6,10 @@ namespace citytwin::app {
 /// `citytwin hydraulics NET.inp [--csv DIR]`: runs an EPANET network file alone and reports, or writes, its
 /// heads, pressures and flows. Returns the exit code.
 int hydraulics(int argc, char** argv);
+
+/// `citytwin leaks NET.inp [--days N] [--leaks N] [--pressure-sensors K]`: a year (or N days) of leaks on the
+/// network, its sensors read, the leak-detection core on their readings, and the BattLeDIM score. Returns the
+/// exit code.
+int leaks(int argc, char** argv);
 
 }  // namespace citytwin::app

@@ -67,6 +67,7 @@ const char* USAGE =
     "  map FILE            read an OpenStreetMap extract as a street graph and describe it\n"
     "  place SCENARIO      choose microphone sites (greedy, against random and the exact optimum), as GeoJSON\n"
     "  hydraulics NET.inp  run an EPANET network file's hydraulics alone; --csv DIR writes heads, pressures, flows\n"
+    "  leaks NET.inp       a year of leaks on a network, its sensors and the leak-detection core, scored (BattLeDIM)\n"
     "  shadow SCENARIO     run the scenario's detection core on live devices beside the existing system\n"
     "  schema              print the JSON Schema that scenario files are checked against\n"
     "\n"
@@ -491,8 +492,9 @@ int dispatch(int argc, char** argv) {
   if (command == "place") return place(sub_argc, sub_argv);
   if (command == "shadow") return app::shadow(sub_argc, sub_argv, CITYTWIN_VERSION);
   if (command == "hydraulics") return app::hydraulics(sub_argc, sub_argv);
+  if (command == "leaks") return app::leaks(sub_argc, sub_argv);
   throw UsageError("unknown command '" + command +
-                   "'; commands are run, compare, shadow, hydraulics, validate, list-models, map, place, schema");
+                   "'; commands are run, compare, shadow, hydraulics, leaks, validate, list-models, map, place, schema");
 }
 
 }  // namespace

@@ -102,6 +102,15 @@ std::vector<int> leak_pipes(const std::vector<Leak>& leaks) {
 
 LeakVolumes run_with_leaks(const HydraulicModel& model, const std::vector<Leak>& leaks,
                            const std::function<void(const HydraulicRun&)>& on_report) {
+  LeakRunHooks hooks;
+  if (on_report)
+    hooks.after_solve = [&](const HydraulicRun& run) {
+      if (run.is_report_time()) on_report(run);
+    };
+  return run_with_leaks(model, leaks, hooks);
+}
+
+LeakVolumes run_with_leaks(const HydraulicModel& model, const std::vector<Leak>& leaks, const LeakRunHooks& hooks) {
   LeakVolumes v;
   v.leaked_m3.assign(leaks.size(), 0.0);
   v.cumulative_m3.assign(leaks.size(), {});
@@ -112,9 +121,10 @@ LeakVolumes run_with_leaks(const HydraulicModel& model, const std::vector<Leak>&
     for (std::size_t i = 0; i < leaks.size(); ++i) v.cumulative_m3[i].push_back(v.leaked_m3[i]);
     for (std::size_t i = 0; i < leaks.size(); ++i)
       run.set_leak_area(static_cast<int>(i), leaks[i].area_at(run.time_s()), leaks[i].discharge_coefficient);
+    if (hooks.before_solve) hooks.before_solve(run);
     run.solve();
     ++v.solutions;
-    if (on_report && run.is_report_time()) on_report(run);
+    if (hooks.after_solve) hooks.after_solve(run);
     std::vector<double> flows(leaks.size());
     for (std::size_t i = 0; i < leaks.size(); ++i) flows[i] = run.leak_flow_m3s(static_cast<int>(i));
     step = run.advance();

@@ -50,6 +50,14 @@ struct LeakVolumes {
 LeakVolumes run_with_leaks(const HydraulicModel& model, const std::vector<Leak>& leaks,
                            const std::function<void(const HydraulicRun&)>& on_report = {});
 
+/// What a caller may do at each hydraulic time of a run with leaks: before the solution (set demand factors, tank
+/// levels), and after it (read sensors, report).
+struct LeakRunHooks {
+  std::function<void(HydraulicRun&)> before_solve;
+  std::function<void(const HydraulicRun&)> after_solve;
+};
+LeakVolumes run_with_leaks(const HydraulicModel& model, const std::vector<Leak>& leaks, const LeakRunHooks& hooks);
+
 /// The pipes of `leaks`, in order: the leak sites of the model to build for them.
 std::vector<int> leak_pipes(const std::vector<Leak>& leaks);
 
