@@ -8,13 +8,18 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <memory>
 #include <string>
 
 #include "app/Cli.hpp"
 #include "models/water/Hydraulics.hpp"
 #include "models/water/InpReader.hpp"
+#include "models/placement/PlacementProblem.hpp"
 #include "models/water/LeakStudy.hpp"
+#include "models/water/SensorPlacement.hpp"
+#include "outputs/GeoJson.hpp"
+#include "sim/Statistics.hpp"
 #include "models/water/Leaks.hpp"
 #include "outputs/HydraulicsCsv.hpp"
 
@@ -162,15 +167,19 @@ int leaks(int argc, char** argv) {
       ("max-diameter", "largest leak diameter drawn, mm", cxxopts::value<double>()->default_value("20"))
       ("demand-cv", "consumers' variation around their patterns (coefficient of variation, hourly)",
        cxxopts::value<double>()->default_value("0.1"))
-      ("pressure-sensors", "pressure sensors, spread over the junctions (plus a flow meter on every pump and "
+      ("pressure-sensors", "pressure sensors, placed as --placement says (plus a flow meter on every pump and "
                            "inlet, a level sensor in every tank)", cxxopts::value<int>()->default_value("10"))
       ("warmup-days", "days left out of training while the network settles from its initial state",
        cxxopts::value<int>()->default_value("1"))
+      ("meters", "smart meters (hourly) on the largest consumers", cxxopts::value<int>()->default_value("5"))
+      ("placement", "where the pressure sensors go: greedy (the sites that see the most simulated leaks, as "
+                    "'citytwin place NET.inp' chooses them) or spread (far apart over the map)",
+       cxxopts::value<std::string>()->default_value("spread"))
       ("training-days", "days the detector learns its residuals before it judges them (warm-up included)",
        cxxopts::value<int>()->default_value("14"))
-      ("threshold", "CUSUM threshold, in standard deviations of the combined residual",
-       cxxopts::value<double>()->default_value("12"))
-      ("drift", "CUSUM drift (allowance) per window, in standard deviations of the combined residual",
+      ("threshold", "CUSUM threshold, in standard deviations of the matched statistic",
+       cxxopts::value<double>()->default_value("25"))
+      ("drift", "CUSUM drift (allowance) per window, in standard deviations of the matched statistic",
        cxxopts::value<double>()->default_value("0.5"))
       ("seed", "random seed", cxxopts::value<std::uint64_t>()->default_value("1"))
       ("residuals", "write the detector's judged windows to this CSV file: end_s, statistic, cusum, then each "
@@ -210,7 +219,18 @@ int leaks(int argc, char** argv) {
   std::vector<water::WaterSensor> sensors;
   try {
     leaks = water::random_leaks(net, s);
-    sensors = water::typical_sensors(net, k);
+    const int meters = args["meters"].as<int>();
+    if (meters < 0) throw UsageError("--meters must be 0 or more");
+    const std::string placement = args["placement"].as<std::string>();
+    std::vector<int> sites;
+    if (placement == "greedy") {
+      const water::LeakScenarioSet sc = water::simulate_leak_scenarios(net);
+      for (std::uint32_t i : models::place_greedy(water::detection_problem(sc, 0.1), static_cast<std::size_t>(k)).sites)
+        sites.push_back(sc.junctions[i]);
+    } else if (placement != "spread") {
+      throw UsageError("--placement must be greedy or spread, not '" + placement + "'");
+    }
+    sensors = water::typical_sensors(net, k, meters, sites);
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
@@ -265,6 +285,111 @@ int leaks(int argc, char** argv) {
               "score %.0f EUR of a perfect %.0f EUR (%.1f%%); run %.1f s, signatures %.1f s\n",
               sc.true_positives, r.leaks.size(), sc.false_positives, sc.missed, found ? mean_delay / found / 3600 : 0.0,
               sc.score_eur, sc.perfect_eur, 100 * sc.share, r.seconds, r.signature_seconds);
+  return EXIT_OK;
+}
+
+int place_pressure_sensors(int argc, char** argv) {
+  cxxopts::Options o("citytwin place NET.inp",
+                     "Chooses pressure sensor sites among a pipe network's junctions so that they see the most leaks: "
+                     "a leak is simulated at every open pipe's midpoint at each of the times given, and a sensor sees "
+                     "it when its junction's pressure drops by at least the threshold. Lazy greedy (CELF, within 1 - "
+                     "1/e of the optimum) maximises the share of leaks seen by at least one sensor; random layouts "
+                     "and the exact MILP optimum (GLPK) are printed beside it. -o writes the sites as GeoJSON points "
+                     "in the network's own coordinates.");
+  o.add_options()
+      ("network", "EPANET input file", cxxopts::value<std::string>())
+      ("k,count", "sensors to place", cxxopts::value<unsigned>()->default_value("10"))
+      ("diameter", "leak orifice diameter, mm", cxxopts::value<double>()->default_value("20"))
+      ("threshold", "pressure drop a sensor sees, m", cxxopts::value<double>()->default_value("0.1"))
+      ("hours", "times of the leak scenarios, hours from the start, separated by commas",
+       cxxopts::value<std::string>()->default_value("3,14"))
+      ("random", "random layouts to compare with", cxxopts::value<unsigned>()->default_value("100"))
+      ("exact", "also solve the MILP (GLPK) for the optimum")
+      ("time-limit", "seconds for the MILP", cxxopts::value<double>()->default_value("120"))
+      ("seed", "random seed of the random layouts", cxxopts::value<std::uint64_t>()->default_value("1"))
+      ("o,output", "write the chosen sites to this GeoJSON file", cxxopts::value<std::string>())
+      ("h,help", "show this help");
+  o.parse_positional({"network"});
+  o.positional_help("NET.inp");
+  auto args = parse(o, argc, argv);
+  if (args.count("help")) {
+    std::cout << o.help() << "\nExit codes: 0 done, 2 unreadable network or impossible settings, 1 internal error\n";
+    return EXIT_OK;
+  }
+  if (!args.count("network")) throw UsageError("'place' needs an EPANET network file (.inp) or a scenario");
+  water::WaterNetwork net = water::read_inp(args["network"].as<std::string>());
+  water::PressurePlacementSettings s;
+  s.leak_diameter_m = args["diameter"].as<double>() / 1000.0;
+  s.threshold_m = args["threshold"].as<double>();
+  s.times_s.clear();
+  {
+    std::stringstream list(args["hours"].as<std::string>());
+    for (std::string item; std::getline(list, item, ',');) {
+      char* end = nullptr;
+      const double h = std::strtod(item.c_str(), &end);
+      if (end == item.c_str() || *end != '\0' || !(h >= 0.0 && h <= 24.0 * 366))
+        throw UsageError("--hours: '" + item + "' is not a number of hours between 0 and 8784 (e.g. --hours 3,14)");
+      s.times_s.push_back(static_cast<std::int64_t>(std::llround(h * 3600.0)));
+    }
+  }
+  if (!(s.leak_diameter_m > 0.0) || !(s.threshold_m > 0.0)) throw UsageError("--diameter and --threshold must be positive");
+  const water::LeakScenarioSet sc = water::simulate_leak_scenarios(net, s);
+  const models::PlacementProblem problem = water::detection_problem(sc, s.threshold_m);
+  const std::size_t k = std::min<std::size_t>(args["count"].as<unsigned>(), sc.junctions.size());
+  if (k == 0) throw UsageError("--count must be at least 1");
+  std::size_t seeable = 0;
+  for (std::size_t j = 0; j < problem.samples(); ++j) {
+    bool any = false;
+    for (const auto& [site, drop] : sc.drops[j]) any = any || drop >= s.threshold_m;
+    seeable += any ? 1 : 0;
+  }
+  std::printf("%s: %zu leak scenarios (%.0f mm at %zu pipes, at %zu times) simulated in %.2f s; %zu candidate junctions; "
+              "%zu scenarios (%.1f%%) are seen by some junction\n",
+              net.path.c_str(), problem.samples(), s.leak_diameter_m * 1000, problem.samples() / s.times_s.size(),
+              s.times_s.size(), sc.seconds, sc.junctions.size(), seeable,
+              100.0 * static_cast<double>(seeable) / static_cast<double>(std::max<std::size_t>(problem.samples(), 1)));
+  const auto t0 = std::chrono::steady_clock::now();
+  const models::Placement g = models::place_greedy(problem, k);
+  const double greedy_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("  greedy (CELF), %zu sensors: %.1f%% of the scenarios seen; upper bound %.1f%%; %zu gains computed in %.3f s\n",
+              k, 100 * g.value, 100 * g.upper_bound, g.evaluations, greedy_s);
+  if (const unsigned draws = args["random"].as<unsigned>(); draws > 0) {
+    sim::RunningStats value;
+    double best = 0.0;
+    sim::RandomStream rng(args["seed"].as<std::uint64_t>(), 0, 0, "place_random");
+    for (unsigned r = 0; r < draws; ++r) {
+      const models::Placement x = models::place_random(problem, k, rng);
+      value.add(x.value);
+      best = std::max(best, x.value);
+    }
+    std::printf("  random (%u layouts): %.1f%% +- %.1f%% (sd), best %.1f%%\n", draws, 100 * value.mean(),
+                100 * value.stddev(), 100 * best);
+  }
+  if (args.count("exact")) {
+    const models::ExactPlacement e = models::place_exact(problem, k, args["time-limit"].as<double>());
+    if (e.optimal)
+      std::printf("  exact (MILP, GLPK): optimum %.1f%%; greedy reaches %.2f%% of it (its guarantee: %.1f%%); %.1f s\n",
+                  100 * e.best.value, 100.0 * g.value / e.best.value, 100.0 * (1.0 - std::exp(-1.0)), e.seconds);
+    else
+      std::printf("  exact (MILP, GLPK): best %.1f%%, bound %.1f%% at the time limit: greedy reaches at least %.2f%% "
+                  "of the optimum; %.1f s\n",
+                  100 * e.best.value, 100 * e.bound, 100.0 * g.value / e.bound, e.seconds);
+  }
+  for (std::size_t r = 0; r < g.sites.size(); ++r) {
+    const water::Node& n = net.nodes[sc.junctions[g.sites[r]]];
+    std::printf("  %zu. junction %s (%.2f, %.2f)\n", r + 1, n.id.c_str(), n.x, n.y);
+  }
+  if (args.count("output")) {
+    const std::string out = args["output"].as<std::string>();
+    std::vector<outputs::GeoPoint> points;
+    for (std::size_t r = 0; r < g.sites.size(); ++r) {
+      const water::Node& n = net.nodes[sc.junctions[g.sites[r]]];
+      points.push_back({n.x, n.y, {{"kind", "pressure_sensor"}, {"rank", r + 1}, {"junction", n.id}}});
+    }
+    outputs::write_geojson(points, out);
+    std::printf("wrote %s (%zu sensors, in the network's coordinates; rank is the order greedy chose them)\n",
+                out.c_str(), points.size());
+  }
   return EXIT_OK;
 }
 

@@ -12,4 +12,8 @@ int hydraulics(int argc, char** argv);
 /// exit code.
 int leaks(int argc, char** argv);
 
+/// `citytwin place NET.inp --count K`: pressure sensor sites that see the most simulated leaks (lazy greedy, against
+/// random layouts and the MILP optimum), as GeoJSON in the network's coordinates. Returns the exit code.
+int place_pressure_sensors(int argc, char** argv);
+
 }  // namespace citytwin::app

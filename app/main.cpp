@@ -66,6 +66,7 @@ const char* USAGE =
     "  list-models         list the model components and their parameters\n"
     "  map FILE            read an OpenStreetMap extract as a street graph and describe it\n"
     "  place SCENARIO      choose microphone sites (greedy, against random and the exact optimum), as GeoJSON\n"
+    "  place NET.inp       choose pressure sensor sites on a pipe network that see the most leaks (same methods)\n"
     "  hydraulics NET.inp  run an EPANET network file's hydraulics alone; --csv DIR writes heads, pressures, flows\n"
     "  leaks NET.inp       a year of leaks on a network, its sensors and the leak-detection core, scored (BattLeDIM)\n"
     "  shadow SCENARIO     run the scenario's detection core on live devices beside the existing system\n"
@@ -489,7 +490,13 @@ int dispatch(int argc, char** argv) {
   if (command == "list-models") return list_models(sub_argc, sub_argv);
   if (command == "schema") return schema(sub_argc, sub_argv);
   if (command == "map") return map(sub_argc, sub_argv);
-  if (command == "place") return place(sub_argc, sub_argv);
+  if (command == "place") {
+    for (int i = 1; i < sub_argc; ++i) {
+      const std::string a = sub_argv[i];
+      if (a.size() > 4 && a.compare(a.size() - 4, 4, ".inp") == 0) return app::place_pressure_sensors(sub_argc, sub_argv);
+    }
+    return place(sub_argc, sub_argv);
+  }
   if (command == "shadow") return app::shadow(sub_argc, sub_argv, CITYTWIN_VERSION);
   if (command == "hydraulics") return app::hydraulics(sub_argc, sub_argv);
   if (command == "leaks") return app::leaks(sub_argc, sub_argv);

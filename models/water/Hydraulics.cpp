@@ -1691,6 +1691,11 @@ const std::vector<double>& HydraulicRun::demands_m3s() const { return s_->demand
 const std::vector<double>& HydraulicRun::emitter_flows_m3s() const { return s_->emitter_flow; }
 double HydraulicRun::tank_volume_m3(int node) const { return s_->volume[node]; }
 
+double HydraulicRun::consumer_demand_m3s(int node) const {
+  const RunState& s = *s_;
+  return s.demand[node] - s.emitter_flow[node] - s.leak_flow[node];
+}
+
 double HydraulicRun::tank_level_m(int node) const {
   const RunState& s = *s_;
   return s.head[node] - s.net->nodes[node].elevation_m;

@@ -120,6 +120,8 @@ class HydraulicRun {
   /// net inflow (positive filling).
   const std::vector<double>& demands_m3s() const;
   const std::vector<double>& emitter_flows_m3s() const;  ///< per node, junctions with an emitter
+  /// What a junction's consumers drew at the last solution (its demand delivered, without emitter or leak).
+  double consumer_demand_m3s(int node) const;
   /// Each tank's volume (m³); 0 for reservoirs and junctions.
   double tank_volume_m3(int node) const;
   /// Warnings of the run so far, one line each ("at 14:00: the system is unbalanced after 40 trials").

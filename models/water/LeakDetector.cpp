@@ -18,22 +18,34 @@ namespace {
 constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::int64_t DAY = 86400;
 
+double circle(double d) { return std::numbers::pi * d * d / 4.0; }
+
 }  // namespace
 
 LeakDetector::LeakDetector(const WaterNetwork& nominal, std::vector<WaterSensor> sensors, LeakDetectorSettings settings)
     : net_(nominal), sensors_(std::move(sensors)), settings_(settings) {
   const LeakDetectorSettings& s = settings_;
   std::int64_t step = 0;
+  position_.assign(sensors_.size(), -1);
   for (std::size_t i = 0; i < sensors_.size(); ++i) {
     const WaterSensor& w = sensors_[i];
     const bool on_link = w.kind == WaterSensorKind::FLOW;
     const int size = static_cast<int>(on_link ? net_.links.size() : net_.nodes.size());
     if (w.element < 0 || w.element >= size)
       throw std::invalid_argument("leak detector: sensor '" + w.id + "' is on no " + (on_link ? "link" : "node") + " of " + net_.path);
-    if (w.kind != WaterSensorKind::DEMAND_METER) judged_.push_back(static_cast<int>(i));
-    if (w.kind != WaterSensorKind::DEMAND_METER) step = step == 0 ? w.interval_s : std::min(step, w.interval_s);
+    if (w.kind == WaterSensorKind::DEMAND_METER) {
+      if (net_.nodes[w.element].kind != NodeKind::JUNCTION)
+        throw std::invalid_argument("leak detector: demand meter '" + w.id + "' is not at a junction");
+      if (w.interval_s != s.window_s)
+        throw std::invalid_argument("leak detector: demand meter '" + w.id + "' reads every " + std::to_string(w.interval_s) +
+                                    " s; it must read once per window (" + std::to_string(s.window_s) + " s)");
+      continue;
+    }
+    position_[i] = static_cast<int>(judged_.size());
+    judged_.push_back(static_cast<int>(i));
+    step = step == 0 ? w.interval_s : std::min(step, w.interval_s);
   }
-  if (judged_.empty()) throw std::invalid_argument("leak detector: no pressure or flow sensor to judge residuals by");
+  if (judged_.empty()) throw std::invalid_argument("leak detector: no pressure, flow or tank level sensor to judge residuals by");
   step_s_ = step;
   if (s.window_s <= 0 || s.window_s % step_s_ != 0 || DAY % s.window_s != 0)
     throw std::invalid_argument("leak detector: the window (" + std::to_string(s.window_s) +
@@ -41,10 +53,12 @@ LeakDetector::LeakDetector(const WaterNetwork& nominal, std::vector<WaterSensor>
                                 " s) and divide a day");
   if (s.signature_every_s <= 0 || s.signature_every_s % s.window_s != 0 || DAY % s.signature_every_s != 0)
     throw std::invalid_argument("leak detector: signatures must be taken a whole number of windows apart, dividing a day");
-  if (s.training_s < DAY || s.training_s % s.window_s != 0)
-    throw std::invalid_argument("leak detector: training must last at least a day, in whole windows");
-  if (s.cusum_threshold <= 0.0 || s.cusum_drift < 0.0 || s.signature_diameter_m <= 0.0)
-    throw std::invalid_argument("leak detector: the CUSUM threshold and the signature diameter must be positive");
+  if (s.training_s < DAY || s.training_s % s.window_s != 0 || s.warmup_s > s.training_s - DAY)
+    throw std::invalid_argument("leak detector: training must last at least a day after the warm-up, in whole windows");
+  if (s.cusum_threshold <= 0.0 || s.cusum_drift < 0.0 || s.signature_diameter_m <= 0.0 || s.locate_blocks == 0 ||
+      s.keep_windows == 0)
+    throw std::invalid_argument("leak detector: the CUSUM threshold, the signature diameter and the windows located "
+                                "over must be positive");
 
   Times& t = net_.times;
   t.hydraulic_step_s = step_s_;
@@ -59,10 +73,8 @@ LeakDetector::LeakDetector(const WaterNetwork& nominal, std::vector<WaterSensor>
   model_ = std::make_unique<HydraulicModel>(net_, candidates_);
   distances_ = std::make_unique<PipeDistances>(net_);
   run_ = std::make_unique<HydraulicRun>(*model_);
-  sum_.assign(judged_.size(), 0.0);
-  count_.assign(judged_.size(), 0);
+  junctions_ = model_->junctions();
   silent_windows_.assign(judged_.size(), 0);
-  window_end_s_ = s.window_s;
   snapshots_.resize(static_cast<std::size_t>(DAY / s.signature_every_s));
 }
 
@@ -74,8 +86,10 @@ bool LeakDetector::consume(const detection::Reading& r) {
     ++rejected_;
     return false;
   }
-  const std::int64_t t = r.time_us >= 0 ? r.time_us / 1'000'000 : -((-r.time_us + 999'999) / 1'000'000);
-  if (t < judged_until_s_ || t < 0) {
+  const std::int64_t t = r.time_us >= 0 ? r.time_us / 1'000'000 : -1;
+  // A meter's reading, stamped at its window's end, still counts while that window is open.
+  const bool meter = sensors_[r.sensor].kind == WaterSensorKind::DEMAND_METER;
+  if (t < 0 || t < judged_until_s_ + (meter ? 1 : 0)) {
     ++late_;
     return true;
   }
@@ -85,7 +99,7 @@ bool LeakDetector::consume(const detection::Reading& r) {
 
 std::vector<LeakAlert> LeakDetector::advance(std::int64_t now_s) {
   std::vector<LeakAlert> out;
-  while (run_->time_s() + step_s_ <= now_s - settings_.lateness_s) solve_step(out);
+  while (run_->time_s() + settings_.window_s <= now_s - settings_.lateness_s) process_window(out);
   return out;
 }
 
@@ -97,12 +111,49 @@ int LeakDetector::slot_of(std::int64_t window_end) const {
 
 int LeakDetector::snapshot_of(std::int64_t t) const { return static_cast<int>((t % DAY) / settings_.signature_every_s); }
 
-void LeakDetector::solve_step(std::vector<LeakAlert>& out) {
-  const std::int64_t t = run_->time_s();
-  while (t >= window_end_s_) close_window(out);
+double LeakDetector::nominal_demand(int node, std::int64_t t) const {
+  const Times& times = net_.times;
+  const std::int64_t period = (t + times.pattern_start_s) / times.pattern_step_s;
+  double sum = 0.0;
+  for (const Demand& d : net_.nodes[node].demands) {
+    const int p = d.pattern >= 0 ? d.pattern : net_.options.default_pattern;
+    double f = 1.0;
+    if (p >= 0 && !net_.patterns[p].multipliers.empty()) {
+      const auto& m = net_.patterns[p].multipliers;
+      f = m[static_cast<std::size_t>(period % static_cast<std::int64_t>(m.size()))];
+    }
+    sum += d.base_m3s * f * net_.options.demand_multiplier;
+  }
+  return sum;
+}
+
+std::vector<double> LeakDetector::window_means(HydraulicRun run) const {
+  const std::size_t n = judged_.size();
+  std::vector<double> m(n, 0.0);
+  const std::int64_t until = run.time_s() + settings_.window_s;
+  std::int64_t samples = 0;
+  while (run.time_s() < until) {
+    const std::int64_t t = run.time_s();
+    run.solve();
+    const std::int64_t step = run.advance();
+    const std::int64_t next = std::min(step > 0 ? t + step : until, until);
+    // The sampling times this solution stands for.
+    const std::int64_t covered = (next + step_s_ - 1) / step_s_ - (t + step_s_ - 1) / step_s_;
+    if (covered > 0)
+      for (std::size_t j = 0; j < n; ++j)
+        m[j] += static_cast<double>(covered) * true_value(run, sensors_[static_cast<std::size_t>(judged_[j])]);
+    samples += covered;
+    if (step == 0) break;
+  }
+  for (double& v : m) v /= static_cast<double>(std::max<std::int64_t>(samples, 1));
+  return m;
+}
+
+void LeakDetector::process_window(std::vector<LeakAlert>& out) {
+  const std::int64_t t0 = run_->time_s(), t1 = t0 + settings_.window_s;
   // Repairs reported up to now take their estimates out of the model.
   for (auto it = repairs_.begin(); it != repairs_.end();) {
-    if (it->first > t) {
+    if (it->first > t0) {
       ++it;
       continue;
     }
@@ -116,55 +167,64 @@ void LeakDetector::solve_step(std::vector<LeakAlert>& out) {
     }
     it = repairs_.erase(it);
   }
-  // At each window's start, tank levels measured replace the integrated ones: over the window the model's tanks
-  // then fill and drain as the nominal demands say, and their level residuals measure the water unaccounted for.
-  if (t % settings_.window_s == 0) {
-    const auto now = pending_.equal_range(t);
-    for (auto it = now.first; it != now.second; ++it) {
-      const WaterSensor& w = sensors_[it->second.first];
-      if (w.kind == WaterSensorKind::TANK_LEVEL) run_->set_tank_level(model_->node(w.element), it->second.second);
-    }
+  // Tank levels measured at the start; metered consumers as their meters say for the window.
+  const auto at_start = pending_.equal_range(t0);
+  for (auto it = at_start.first; it != at_start.second; ++it) {
+    const WaterSensor& w = sensors_[it->second.first];
+    if (w.kind == WaterSensorKind::TANK_LEVEL) run_->set_tank_level(model_->node(w.element), it->second.second);
   }
-  run_->solve();
-  std::vector<double> expected(judged_.size());
-  for (std::size_t j = 0; j < judged_.size(); ++j) expected[j] = true_value(*run_, sensors_[static_cast<std::size_t>(judged_[j])]);
-  if (t % settings_.window_s == 0 && trained_) {
+  std::vector<double> factors;
+  const auto at_end = pending_.equal_range(t1);
+  for (auto it = at_end.first; it != at_end.second; ++it) {
+    const WaterSensor& w = sensors_[it->second.first];
+    if (w.kind != WaterSensorKind::DEMAND_METER) continue;
+    const double nominal = nominal_demand(w.element, t0);
+    if (nominal <= 0.0) continue;
+    if (factors.empty()) factors.assign(static_cast<std::size_t>(junctions_), 1.0);
+    factors[static_cast<std::size_t>(model_->node(w.element))] = std::max(it->second.second, 0.0) / nominal;
+  }
+  run_->set_demand_factors(std::move(factors));
+  if (trained_) {
     recent_.emplace_back(windows_.size(), std::make_unique<HydraulicRun>(*run_));
-    while (recent_.size() > settings_.locate_windows) recent_.pop_front();
+    while (recent_.size() > settings_.keep_windows) recent_.pop_front();
+  } else if (t0 >= settings_.training_s - DAY && t0 % settings_.signature_every_s == 0) {
+    snapshots_[static_cast<std::size_t>(snapshot_of(t0))] = std::make_unique<HydraulicRun>(*run_);
   }
-  if (!trained_ && t >= settings_.training_s - DAY && t < settings_.training_s && t % settings_.signature_every_s == 0)
-    snapshots_[static_cast<std::size_t>(snapshot_of(t))] = std::make_unique<HydraulicRun>(*run_);
-  const std::int64_t step = run_->advance();
-  const std::int64_t next = t + (step > 0 ? step : step_s_);
-  // The readings this solution explains: every one made before the next hydraulic time.
-  std::vector<int> position(sensors_.size(), -1);
-  for (std::size_t j = 0; j < judged_.size(); ++j) position[static_cast<std::size_t>(judged_[j])] = static_cast<int>(j);
-  auto end = pending_.lower_bound(next);
-  for (auto it = pending_.begin(); it != end; ++it) {
-    const int j = position[it->second.first];
-    if (j < 0) continue;
-    sum_[static_cast<std::size_t>(j)] += it->second.second - expected[static_cast<std::size_t>(j)];
-    ++count_[static_cast<std::size_t>(j)];
-  }
-  pending_.erase(pending_.begin(), end);
-  judged_until_s_ = next;
-}
-
-void LeakDetector::close_window(std::vector<LeakAlert>& out) {
+  // The window replayed on the nominal model, each reading against the solution it falls in.
   const std::size_t n = judged_.size();
+  std::vector<double> sum(n, 0.0), expected(n);
+  std::vector<int> count(n, 0);
+  while (run_->time_s() < t1) {
+    const std::int64_t t = run_->time_s();
+    run_->solve();
+    for (std::size_t j = 0; j < n; ++j) expected[j] = true_value(*run_, sensors_[static_cast<std::size_t>(judged_[j])]);
+    const std::int64_t step = run_->advance();
+    const std::int64_t next = std::min(step > 0 ? t + step : t1, t1);
+    for (auto it = pending_.lower_bound(t); it != pending_.end() && it->first < next; ++it) {
+      const int j = position_[it->second.first];
+      if (j < 0) continue;
+      sum[static_cast<std::size_t>(j)] += it->second.second - expected[static_cast<std::size_t>(j)];
+      ++count[static_cast<std::size_t>(j)];
+    }
+    if (step == 0) break;
+  }
+  pending_.erase(pending_.begin(), pending_.lower_bound(t1));
+  judged_until_s_ = t1;
   std::vector<double> mean(n, NaN);
   for (std::size_t j = 0; j < n; ++j) {
-    if (count_[j] > 0) {
-      mean[j] = sum_[j] / count_[j];
+    if (count[j] > 0) {
+      mean[j] = sum[j] / count[j];
       silent_windows_[j] = 0;
     } else {
       ++silent_windows_[j];
     }
-    sum_[j] = 0.0;
-    count_[j] = 0;
   }
-  const std::int64_t end = window_end_s_;
-  window_end_s_ += settings_.window_s;
+  judge_window(mean, out);
+}
+
+void LeakDetector::judge_window(const std::vector<double>& mean, std::vector<LeakAlert>& out) {
+  const std::size_t n = judged_.size();
+  const std::int64_t end = run_->time_s();
   if (!trained_) {
     if (end > settings_.warmup_s) {
       training_means_.push_back(mean);
@@ -176,32 +236,48 @@ void LeakDetector::close_window(std::vector<LeakAlert>& out) {
   }
   ResidualWindow w{end, 0.0, 0.0, std::vector<double>(n, NaN)};
   const auto& base = baseline_[static_cast<std::size_t>(slot_of(end))];
-  const auto& dir = direction_[static_cast<std::size_t>(snapshot_of(end - settings_.window_s / 2))];
-  double g = 0.0;
   for (std::size_t j = 0; j < n; ++j) {
     if (std::isnan(mean[j]) || silent_windows_[j] >= settings_.stale_windows) continue;
     w.z[j] = (mean[j] - base[j]) / spread_[j];
-    g += dir[j] * w.z[j];
   }
-  g /= statistic_sd_;
-  if (cusum_ == 0.0) cusum_start_ = windows_.size();
+  const auto [up, down] = matched(w.z, end);
+  const double g = (up - matched_mean_[0]) / matched_sd_[0];
+  const double g_down = (down - matched_mean_[1]) / matched_sd_[1];
+  const std::size_t index = windows_.size();
+  if (cusum_ == 0.0) cusum_start_ = index;
   cusum_ = std::max(0.0, cusum_ + g - settings_.cusum_drift);
+  if (absorbed_.empty()) {
+    lower_ = 0.0;
+  } else {
+    if (lower_ == 0.0) lower_start_ = index;
+    lower_ = std::max(0.0, lower_ + g_down - settings_.cusum_drift);
+  }
   w.statistic = g;
   w.cusum = cusum_;
   windows_.push_back(std::move(w));
-  if (cusum_ <= settings_.cusum_threshold) return;
+  if (alarm_at_ == 0 && lower_ > settings_.cusum_threshold) {
+    correct(lower_start_, index);
+    lower_ = cusum_ = 0.0;
+    return;
+  }
+  if (alarm_at_ == 0 && cusum_ > settings_.cusum_threshold) alarm_at_ = index + 1;
+  if (alarm_at_ == 0 || index + 1 < alarm_at_ + settings_.confirm_windows) return;
 
-  LeakAlert alert = locate(cusum_start_, windows_.size() - 1);
-  cusum_ = 0.0;
+  alarm_at_ = 0;
+  LeakAlert alert = locate(cusum_start_, index);
+  cusum_ = lower_ = 0.0;
   if (alert.pipe < 0) return;
   const int site = static_cast<int>(std::lower_bound(candidates_.begin(), candidates_.end(), alert.pipe) - candidates_.begin());
-  const double area = std::numbers::pi * alert.diameter_m * alert.diameter_m / 4.0;
+  const double area = circle(alert.diameter_m);
+  // The same leak again: an estimate already in the model near the best candidate, or among the candidates ranked.
   auto near = std::find_if(absorbed_.begin(), absorbed_.end(), [&](const Absorbed& a) {
-    return distances_->between(candidates_[static_cast<std::size_t>(a.site)], alert.pipe) <= settings_.merge_distance_m;
+    const int pipe = candidates_[static_cast<std::size_t>(a.site)];
+    if (distances_->between(pipe, alert.pipe) <= settings_.merge_distance_m) return true;
+    return std::any_of(alert.ranking.begin(), alert.ranking.end(), [&](const auto& r) { return r.first == pipe; });
   });
   if (near != absorbed_.end()) {
     // The leak alerted before has grown (or a neighbour opened): one alert, its estimate raised.
-    near->area_m2 += area;
+    near->area_m2 = std::min(near->area_m2 + area, circle(settings_.max_diameter_m));
     run_->set_leak_area(near->site, near->area_m2);
     alert.id = near->alert;
     alert.update = true;
@@ -215,14 +291,52 @@ void LeakDetector::close_window(std::vector<LeakAlert>& out) {
   out.push_back(std::move(alert));
 }
 
+void LeakDetector::fresh_signatures(const std::vector<const HydraulicRun*>& states, const std::vector<std::size_t>& which,
+                                    std::vector<std::vector<std::vector<double>>>& sig, std::vector<double>& flow) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::size_t n = judged_.size(), ns = states.size(), nw = which.size();
+  std::vector<std::vector<double>> base(ns);
+  tbb::parallel_for(std::size_t{0}, ns, [&](std::size_t u) { base[u] = window_means(*states[u]); });
+  std::vector<double> open_area(candidates_.size(), 0.0);  // estimates already in the model: a signature adds to them
+  for (const Absorbed& a : absorbed_) open_area[static_cast<std::size_t>(a.site)] = a.area_m2;
+  const double area = circle(settings_.signature_diameter_m);
+  sig.assign(ns, std::vector<std::vector<double>>(nw, std::vector<double>(n, 0.0)));
+  std::vector<std::vector<double>> q(ns, std::vector<double>(nw, 0.0));
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, ns * nw), [&](const tbb::blocked_range<std::size_t>& r) {
+    for (std::size_t idx = r.begin(); idx != r.end(); ++idx) {
+      const std::size_t u = idx / nw, i = idx % nw;
+      const int c = static_cast<int>(which[i]);
+      HydraulicRun what_if(*states[u]);
+      what_if.set_leak_area(c, open_area[which[i]] + area);
+      std::vector<double> m;
+      try {
+        HydraulicRun first(what_if);
+        first.solve();
+        q[u][i] = first.leak_flow_m3s(c);
+        m = window_means(std::move(what_if));
+      } catch (const std::runtime_error&) {
+        q[u][i] = 0.0;
+        continue;  // a candidate the model cannot open: no signature, never chosen
+      }
+      for (std::size_t j = 0; j < n; ++j) sig[u][i][j] = (m[j] - base[u][j]) / spread_[j];
+    }
+  });
+  flow.assign(nw, 0.0);
+  for (std::size_t i = 0; i < nw; ++i) {
+    for (std::size_t u = 0; u < ns; ++u) flow[i] += q[u][i];
+    flow[i] /= static_cast<double>(std::max<std::size_t>(ns, 1));
+  }
+  signature_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
+
 void LeakDetector::train() {
   const std::size_t n = judged_.size();
   const std::size_t slots = static_cast<std::size_t>(DAY / settings_.window_s);
   // Mean residual by time of day, and the spread about it, per sensor.
   std::vector<double> overall(n, 0.0);
-  std::vector<int> overall_count(n, 0);
+  std::vector<double> overall_count(n, 0.0);
   baseline_.assign(slots, std::vector<double>(n, 0.0));
-  std::vector<std::vector<int>> counts(slots, std::vector<int>(n, 0));
+  std::vector<std::vector<double>> counts(slots, std::vector<double>(n, 0.0));
   for (std::size_t w = 0; w < training_means_.size(); ++w) {
     const std::size_t slot = static_cast<std::size_t>(slot_of(training_ends_[w]));
     for (std::size_t j = 0; j < n; ++j) {
@@ -239,7 +353,7 @@ void LeakDetector::train() {
     for (std::size_t j = 0; j < n; ++j)
       baseline_[slot][j] = counts[slot][j] ? baseline_[slot][j] / counts[slot][j] : overall[j];
   spread_.assign(n, 0.0);
-  std::vector<int> spread_count(n, 0);
+  std::vector<double> spread_count(n, 0.0);
   for (std::size_t w = 0; w < training_means_.size(); ++w) {
     const auto& base = baseline_[static_cast<std::size_t>(slot_of(training_ends_[w]))];
     for (std::size_t j = 0; j < n; ++j) {
@@ -250,160 +364,190 @@ void LeakDetector::train() {
     }
   }
   for (std::size_t j = 0; j < n; ++j) {
-    const double floor = sensors_[static_cast<std::size_t>(judged_[j])].kind == WaterSensorKind::FLOW ? 1e-6 : 1e-3;
+    // Floors: a sensor that never strays is still read with the resolution of its kind.
+    const WaterSensorKind k = sensors_[static_cast<std::size_t>(judged_[j])].kind;
+    const double floor = k == WaterSensorKind::FLOW ? 1e-5 : k == WaterSensorKind::TANK_LEVEL ? 1e-3 : 1e-2;
     spread_[j] = std::max(spread_count[j] > 1 ? std::sqrt(spread_[j] / (spread_count[j] - 1)) : 0.0, floor);
   }
 
-  // Signatures: each candidate's leak opened in each nominal state of the last training day, in parallel.
-  const auto started = std::chrono::steady_clock::now();
-  const std::size_t nsnap = snapshots_.size(), nc = candidates_.size();
-  for (const auto& snap : snapshots_)
+  // Every candidate's signature from each state of the last training day kept, in parallel.
+  std::vector<const HydraulicRun*> states;
+  for (const auto& snap : snapshots_) {
     if (!snap) throw std::logic_error("leak detector: a nominal state of the last training day is missing");
-  std::vector<std::vector<double>> base_values(nsnap);
-  signature_.assign(nsnap, std::vector<std::vector<double>>(nc, std::vector<double>(n, 0.0)));
-  signature_flow_.assign(nsnap, std::vector<double>(nc, 0.0));
-  const double area = std::numbers::pi * settings_.signature_diameter_m * settings_.signature_diameter_m / 4.0;
-  // Each signature is the mean change over a window from the snapshot on (tank levels integrate the outflow).
-  for (std::size_t s = 0; s < nsnap; ++s) {
-    HydraulicRun base(*snapshots_[s]);
-    base_values[s] = window_means(base);
+    states.push_back(snap.get());
   }
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, nsnap * nc), [&](const tbb::blocked_range<std::size_t>& r) {
-    for (std::size_t idx = r.begin(); idx != r.end(); ++idx) {
-      const std::size_t s = idx / nc, c = idx % nc;
-      HydraulicRun what_if(*snapshots_[s]);
-      what_if.set_leak_area(static_cast<int>(c), area);
-      std::vector<double> m;
-      try {
-        what_if.solve();
-        signature_flow_[s][c] = what_if.leak_flow_m3s(static_cast<int>(c));
-        m = window_means(what_if);
-      } catch (const std::runtime_error&) {
-        signature_flow_[s][c] = 0.0;
-        continue;  // a candidate the model cannot open: no signature, never chosen
-      }
-      for (std::size_t j = 0; j < n; ++j) signature_[s][c][j] = (m[j] - base_values[s][j]) / spread_[j];
-    }
-  });
-  signature_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  direction_.assign(nsnap, std::vector<double>(n, 0.0));
-  for (std::size_t s = 0; s < nsnap; ++s) {
-    for (std::size_t c = 0; c < nc; ++c) {
+  std::vector<std::size_t> all(candidates_.size());
+  for (std::size_t c = 0; c < all.size(); ++c) all[c] = c;
+  std::vector<double> flows;
+  fresh_signatures(states, all, signature_, flows);
+  // Each signature's unit vector; then what the matched statistics are over training, to standardise them.
+  for (auto& per_snapshot : signature_)
+    for (auto& sig : per_snapshot) {
       double norm = 0.0;
-      for (double u : signature_[s][c]) norm += u * u;
-      if (norm <= 0.0) continue;
-      norm = std::sqrt(norm);
-      for (std::size_t j = 0; j < n; ++j) direction_[s][j] += signature_[s][c][j] / norm;
+      for (double u : sig) norm += u * u;
+      if (norm > 0.0)
+        for (double& u : sig) u /= std::sqrt(norm);
     }
-    double norm = 0.0;
-    for (double d : direction_[s]) norm += d * d;
-    if (norm > 0.0)
-      for (double& d : direction_[s]) d /= std::sqrt(norm);
-  }
-  // The combined statistic's spread over training.
-  double ss = 0.0;
-  int m = 0;
+  std::vector<double> ups, downs;
   for (std::size_t w = 0; w < training_means_.size(); ++w) {
     const auto& base = baseline_[static_cast<std::size_t>(slot_of(training_ends_[w]))];
-    const auto& dir = direction_[static_cast<std::size_t>(snapshot_of(training_ends_[w] - settings_.window_s / 2))];
-    double g = 0.0;
+    std::vector<double> z(n, NaN);
     for (std::size_t j = 0; j < n; ++j)
-      if (!std::isnan(training_means_[w][j])) g += dir[j] * (training_means_[w][j] - base[j]) / spread_[j];
-    ss += g * g;
-    ++m;
+      if (!std::isnan(training_means_[w][j])) z[j] = (training_means_[w][j] - base[j]) / spread_[j];
+    const auto [up, down] = matched(z, training_ends_[w]);
+    ups.push_back(up);
+    downs.push_back(down);
   }
-  statistic_sd_ = std::max(m > 1 ? std::sqrt(ss / (m - 1)) : 1.0, 1e-6);
+  for (int side = 0; side < 2; ++side) {
+    const std::vector<double>& v = side == 0 ? ups : downs;
+    double m = 0.0, ss = 0.0;
+    for (double x : v) m += x;
+    m /= static_cast<double>(std::max<std::size_t>(v.size(), 1));
+    for (double x : v) ss += (x - m) * (x - m);
+    matched_mean_[side] = m;
+    matched_sd_[side] = std::max(v.size() > 1 ? std::sqrt(ss / static_cast<double>(v.size() - 1)) : 1.0, 1e-6);
+  }
   snapshots_.clear();
   training_means_.clear();
   training_ends_.clear();
   trained_ = true;
 }
 
-std::vector<double> LeakDetector::window_means(HydraulicRun& run) const {
-  // `run` is solved at the window's start.
-  const std::size_t n = judged_.size();
-  std::vector<double> m(n, 0.0);
-  int steps = 0;
-  const std::int64_t until = run.time_s() + settings_.window_s;
-  while (run.time_s() < until) {
-    if (steps > 0) run.solve();
-    for (std::size_t j = 0; j < n; ++j) m[j] += true_value(run, sensors_[static_cast<std::size_t>(judged_[j])]);
-    ++steps;
-    if (run.advance() == 0) break;
+std::pair<double, double> LeakDetector::matched(const std::vector<double>& z, std::int64_t window_end) const {
+  const auto& sigs = signature_[static_cast<std::size_t>(snapshot_of(window_end - settings_.window_s))];
+  double up = 0.0, down = 0.0;
+  for (const auto& u : sigs) {
+    double p = 0.0;
+    for (std::size_t j = 0; j < z.size(); ++j)
+      if (!std::isnan(z[j])) p += z[j] * u[j];
+    up = std::max(up, p);
+    down = std::max(down, -p);
   }
-  for (double& v : m) v /= steps;
-  return m;
+  return {up, down};
+}
+
+std::vector<LeakDetector::Block> LeakDetector::blocks(std::size_t first, std::size_t last) const {
+  const std::size_t n = judged_.size();
+  std::vector<std::pair<std::size_t, const HydraulicRun*>> kept;
+  for (const auto& [w, state] : recent_)
+    if (w >= first && w <= last) kept.emplace_back(w, state.get());
+  std::vector<Block> out;
+  if (kept.empty()) return out;
+  const std::size_t count = kept.size(), nb = std::min(count, settings_.locate_blocks);
+  for (std::size_t b = 0; b < nb; ++b) {
+    const std::size_t begin = b * count / nb, end = (b + 1) * count / nb;
+    Block block{kept[begin].second, kept[begin].first, std::vector<double>(n, 0.0), static_cast<double>(end - begin)};
+    std::vector<double> m(n, 0.0);
+    for (std::size_t k = begin; k < end; ++k) {
+      const auto& z = windows_[kept[k].first].z;
+      for (std::size_t j = 0; j < n; ++j)
+        if (!std::isnan(z[j])) block.z[j] += z[j], m[j] += 1.0;
+    }
+    for (std::size_t j = 0; j < n; ++j) block.z[j] = m[j] > 0.0 ? block.z[j] / m[j] : NaN;
+    out.push_back(std::move(block));
+  }
+  return out;
 }
 
 LeakAlert LeakDetector::locate(std::size_t first, std::size_t last) {
   const std::size_t nc = candidates_.size(), n = judged_.size();
-  std::vector<double> score(nc, 0.0), alpha(nc, 0.0), flow(nc, 0.0);
-  // The windows located over: the last ones since the change began whose starting state is kept.
-  std::vector<std::pair<std::size_t, const HydraulicRun*>> used;
-  for (const auto& [w, state] : recent_)
-    if (w >= first && w <= last) used.emplace_back(w, state.get());
-  if (used.empty()) {
-    LeakAlert none;
-    none.raised_s = windows_[last].end_s;
-    return none;
-  }
-  std::vector<std::vector<double>> base(used.size());
-  for (std::size_t u = 0; u < used.size(); ++u) {
-    HydraulicRun b(*used[u].second);
-    base[u] = window_means(b);
-  }
+  LeakAlert alert;
+  alert.raised_s = windows_[last].end_s;
+  alert.start_s = windows_[first].end_s - settings_.window_s;
+  const std::vector<Block> bs = blocks(first, last);
   double zz = 0.0;
-  for (const auto& [w, state] : used)
-    for (double z : windows_[w].z)
-      if (!std::isnan(z)) zz += z * z;
-  const double area = std::numbers::pi * settings_.signature_diameter_m * settings_.signature_diameter_m / 4.0;
-  std::vector<double> open_area(nc, 0.0);  // estimates already in the model: a signature adds to them
-  for (const Absorbed& a : absorbed_) open_area[static_cast<std::size_t>(a.site)] = a.area_m2;
+  for (const Block& b : bs)
+    for (double z : b.z)
+      if (!std::isnan(z)) zz += b.weight * z * z;
+  if (nc == 0 || zz <= 0.0) return alert;
+  // The least-squares fit of the blocks' residuals by one candidate's signatures, scaled: what it explains.
+  auto fit = [&](auto&& signature_of, double& alpha) {
+    double num = 0.0, den = 0.0;
+    for (std::size_t b = 0; b < bs.size(); ++b) {
+      const std::vector<double>& u = signature_of(b);
+      for (std::size_t j = 0; j < n; ++j)
+        if (!std::isnan(bs[b].z[j])) num += bs[b].weight * bs[b].z[j] * u[j], den += bs[b].weight * u[j] * u[j];
+    }
+    alpha = den > 0.0 ? num / den : 0.0;
+    return num > 0.0 && den > 0.0 ? num * num / den : 0.0;
+  };
+  // First every candidate against the training day's signatures...
+  std::vector<double> coarse(nc, 0.0);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, nc), [&](const tbb::blocked_range<std::size_t>& r) {
     for (std::size_t c = r.begin(); c != r.end(); ++c) {
-      double num = 0.0, den = 0.0, q = 0.0;
-      bool usable = true;
-      for (std::size_t u = 0; u < used.size() && usable; ++u) {
-        HydraulicRun what_if(*used[u].second);
-        what_if.set_leak_area(static_cast<int>(c), open_area[c] + area);
-        std::vector<double> m;
-        try {
-          what_if.solve();
-          q += what_if.leak_flow_m3s(static_cast<int>(c));
-          m = window_means(what_if);
-        } catch (const std::runtime_error&) {
-          usable = false;
-          break;
-        }
-        const auto& z = windows_[used[u].first].z;
-        for (std::size_t j = 0; j < n; ++j) {
-          if (std::isnan(z[j])) continue;
-          const double sig = (m[j] - base[u][j]) / spread_[j];
-          num += z[j] * sig;
-          den += sig * sig;
-        }
-      }
-      if (!usable || num <= 0.0 || den <= 0.0) continue;
-      score[c] = num * num / den;
-      alpha[c] = num / den;
-      flow[c] = q / static_cast<double>(used.size());
+      double alpha = 0.0;
+      coarse[c] = fit([&](std::size_t b) -> const std::vector<double>& {
+        return signature_[static_cast<std::size_t>(snapshot_of(windows_[bs[b].window].end_s - settings_.window_s))][c];
+      }, alpha);
     }
   });
   std::vector<std::size_t> order(nc);
   for (std::size_t c = 0; c < nc; ++c) order[c] = c;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return score[a] > score[b]; });
-  LeakAlert alert;
-  alert.raised_s = windows_[last].end_s;
-  alert.start_s = windows_[first].end_s - settings_.window_s;
-  if (nc == 0 || score[order[0]] <= 0.0) return alert;
-  const std::size_t best = order[0];
-  alert.pipe = candidates_[best];
-  alert.fit = zz > 0.0 ? score[best] / zz : 0.0;
-  alert.flow_m3s = alpha[best] * flow[best];
-  alert.diameter_m = settings_.signature_diameter_m * std::sqrt(alpha[best]);  // outflow grows with the area
-  for (std::size_t i = 0; i < std::min(settings_.ranking, nc) && score[order[i]] > 0.0; ++i)
-    alert.ranking.emplace_back(candidates_[order[i]], zz > 0.0 ? score[order[i]] / zz : 0.0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return coarse[a] > coarse[b]; });
+  order.resize(std::min(nc, settings_.refine_candidates));
+  // ...then the best again, their signatures simulated from the states the blocks started from.
+  std::vector<const HydraulicRun*> states;
+  for (const Block& b : bs) states.push_back(b.state);
+  std::vector<std::vector<std::vector<double>>> sig;
+  std::vector<double> flow;
+  fresh_signatures(states, order, sig, flow);
+  std::vector<double> score(order.size(), 0.0), alpha(order.size(), 0.0);
+  for (std::size_t i = 0; i < order.size(); ++i)
+    score[i] = fit([&](std::size_t b) -> const std::vector<double>& { return sig[b][i]; }, alpha[i]);
+  std::vector<std::size_t> rank(order.size());
+  for (std::size_t i = 0; i < rank.size(); ++i) rank[i] = i;
+  std::stable_sort(rank.begin(), rank.end(), [&](std::size_t a, std::size_t b) { return score[a] > score[b]; });
+  const std::size_t best = rank[0];
+  if (score[best] <= 0.0) return alert;
+  alert.pipe = candidates_[order[best]];
+  alert.fit = score[best] / zz;
+  // The outflow grows with the orifice's area: alpha times the signature's (standardised signatures are
+  // not unit vectors here: fresh_signatures divides by the spreads only).
+  // The size is the latest block's: the leak as it is now (an incipient leak has grown since the change began).
+  double a = alpha[best];
+  {
+    double num = 0.0, den = 0.0;
+    const Block& b = bs.back();
+    const auto& u = sig[bs.size() - 1][best];
+    for (std::size_t j = 0; j < n; ++j)
+      if (!std::isnan(b.z[j])) num += b.z[j] * u[j], den += u[j] * u[j];
+    if (num > 0.0 && den > 0.0) a = num / den;
+  }
+  const double ratio = settings_.max_diameter_m / settings_.signature_diameter_m;
+  a = std::min(a, ratio * ratio);
+  alert.flow_m3s = a * flow[best];
+  alert.diameter_m = settings_.signature_diameter_m * std::sqrt(a);
+  for (std::size_t i = 0; i < std::min(settings_.ranking, rank.size()) && score[rank[i]] > 0.0; ++i)
+    alert.ranking.emplace_back(candidates_[order[rank[i]]], score[rank[i]] / zz);
   return alert;
+}
+
+void LeakDetector::correct(std::size_t first, std::size_t last) {
+  // The model loses more water than the readings show: the latest estimate is refitted, and withdrawn if the
+  // readings leave little of it.
+  if (absorbed_.empty()) return;
+  Absorbed& a = absorbed_.back();
+  const std::size_t n = judged_.size();
+  const std::vector<Block> bs = blocks(first, last);
+  if (bs.empty()) return;
+  std::vector<const HydraulicRun*> states;
+  for (const Block& b : bs) states.push_back(b.state);
+  std::vector<std::vector<std::vector<double>>> sig;
+  std::vector<double> flow;
+  fresh_signatures(states, {static_cast<std::size_t>(a.site)}, sig, flow);
+  double num = 0.0, den = 0.0;
+  for (std::size_t b = 0; b < bs.size(); ++b)
+    for (std::size_t j = 0; j < n; ++j)
+      if (!std::isnan(bs[b].z[j])) num += bs[b].weight * bs[b].z[j] * sig[b][0][j], den += bs[b].weight * sig[b][0][j] * sig[b][0][j];
+  ++corrections_;
+  const double area = den > 0.0 ? a.area_m2 + (num / den) * circle(settings_.signature_diameter_m) : 0.0;
+  if (area <= 0.1 * a.area_m2) {
+    run_->set_leak_area(a.site, 0.0);
+    absorbed_.pop_back();
+  } else {
+    a.area_m2 = std::min(area, a.area_m2);
+    run_->set_leak_area(a.site, a.area_m2);
+  }
 }
 
 }  // namespace citytwin::models::water

@@ -44,7 +44,8 @@ std::vector<Leak> random_leaks(const WaterNetwork& net, const LeakStudySettings&
   return leaks;
 }
 
-std::vector<WaterSensor> typical_sensors(const WaterNetwork& net, int pressure) {
+std::vector<WaterSensor> typical_sensors(const WaterNetwork& net, int pressure, int meters,
+                                         const std::vector<int>& pressure_sites) {
   std::vector<int> sources, pumps_and_inlets, tanks, junctions;
   for (int n = 0; n < static_cast<int>(net.nodes.size()); ++n) {
     if (net.nodes[n].kind == NodeKind::JUNCTION) junctions.push_back(n);
@@ -66,6 +67,8 @@ std::vector<WaterSensor> typical_sensors(const WaterNetwork& net, int pressure) 
   };
   for (std::size_t j = 0; j < junctions.size(); ++j)
     for (int s : sources) nearest[j] = std::min(nearest[j], d2(junctions[j], s));
+  if (!pressure_sites.empty()) pressure = 0;
+  chosen = pressure_sites;
   for (int i = 0; i < pressure && i < static_cast<int>(junctions.size()); ++i) {
     std::size_t best = 0;
     for (std::size_t j = 1; j < junctions.size(); ++j)
@@ -76,6 +79,26 @@ std::vector<WaterSensor> typical_sensors(const WaterNetwork& net, int pressure) 
   std::vector<WaterSensor> out = make_sensors(net, WaterSensorKind::PRESSURE, chosen);
   for (auto& s : make_sensors(net, WaterSensorKind::FLOW, pumps_and_inlets)) out.push_back(std::move(s));
   for (auto& s : make_sensors(net, WaterSensorKind::TANK_LEVEL, tanks)) out.push_back(std::move(s));
+  // The largest consumers, by their mean demand over their patterns.
+  std::vector<std::pair<double, int>> consumers;
+  for (int j : junctions) {
+    double mean = 0.0;
+    for (const Demand& d : net.nodes[j].demands) {
+      const int p = d.pattern >= 0 ? d.pattern : net.options.default_pattern;
+      double f = 1.0;
+      if (p >= 0 && !net.patterns[p].multipliers.empty()) {
+        f = 0.0;
+        for (double m : net.patterns[p].multipliers) f += m;
+        f /= static_cast<double>(net.patterns[p].multipliers.size());
+      }
+      mean += d.base_m3s * f * net.options.demand_multiplier;
+    }
+    if (mean > 0.0) consumers.emplace_back(-mean, j);
+  }
+  std::sort(consumers.begin(), consumers.end());
+  std::vector<int> metered;
+  for (int i = 0; i < meters && i < static_cast<int>(consumers.size()); ++i) metered.push_back(consumers[i].second);
+  for (auto& s : make_sensors(net, WaterSensorKind::DEMAND_METER, metered)) out.push_back(std::move(s));
   return out;
 }
 

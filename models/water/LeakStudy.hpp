@@ -38,8 +38,11 @@ std::vector<Leak> random_leaks(const WaterNetwork& net, const LeakStudySettings&
 
 /// Typical sensors for leak detection: `pressure` pressure sensors spread over the junctions (each the farthest, in
 /// the network's coordinates, from those already chosen, from the junction farthest from the sources), a flow meter
-/// on every pump and on every pipe leaving a reservoir, and a level sensor in every tank.
-std::vector<WaterSensor> typical_sensors(const WaterNetwork& net, int pressure);
+/// on every pump and on every pipe leaving a reservoir, a level sensor in every tank, and smart meters (hourly) on
+/// the `meters` largest consumers (by mean demand over their patterns).
+/// `pressure_sites`, if given, replaces the spread: the junctions (node indices) to put the pressure sensors at.
+std::vector<WaterSensor> typical_sensors(const WaterNetwork& net, int pressure, int meters = 0,
+                                         const std::vector<int>& pressure_sites = {});
 
 struct LeakStudyResult {
   std::vector<Leak> leaks;

@@ -59,7 +59,7 @@ double true_value(const HydraulicRun& run, const WaterSensor& s) {
     case WaterSensorKind::PRESSURE: return run.pressure_m(m.node(s.element));
     case WaterSensorKind::FLOW: return run.flows_m3s()[static_cast<std::size_t>(s.element)];
     case WaterSensorKind::TANK_LEVEL: return run.tank_level_m(m.node(s.element));
-    case WaterSensorKind::DEMAND_METER: return run.demands_m3s()[static_cast<std::size_t>(m.node(s.element))];
+    case WaterSensorKind::DEMAND_METER: return run.consumer_demand_m3s(m.node(s.element));
   }
   return 0.0;
 }

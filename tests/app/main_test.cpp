@@ -174,6 +174,34 @@ TEST_CASE("hydraulics runs an EPANET file alone, writes its tables, and reports 
   CHECK(o.code == 2);
 }
 
+TEST_CASE("leaks runs a network through leaks and its detector; place chooses pressure sensors on it") {
+  const std::string dir = std::string(CITYTWIN_SOURCE_DIR);
+  citytwin::test::TempDir tmp;
+  const std::string residuals = (tmp.path / "residuals.csv").string();
+  Outcome o = program("leaks " + dir + "/scenarios/networks/Net3.inp --days 40 --leaks 3 --warmup-days 8 "
+                      "--training-days 21 --min-diameter 40 --max-diameter 50 --residuals " + residuals + " -q");
+  CHECK(o.code == 0);
+  CHECK(o.out.find("40 days, 3 leaks") != std::string::npos);
+  CHECK(o.out.find("of a perfect") != std::string::npos);
+  std::ifstream csv(residuals);
+  std::string header;
+  std::getline(csv, header);
+  CHECK(header.rfind("end_s,statistic,cusum,pressure-", 0) == 0);
+  int rows = 0;
+  for (std::string line; std::getline(csv, line);) ++rows;
+  CHECK(rows == 40 * 24);
+  o = program("leaks " + dir + "/scenarios/networks/Net3.inp --days 10 --training-days 14");
+  CHECK(o.code == 2);
+  const std::string sites = (tmp.path / "sites.geojson").string();
+  o = program("place " + dir + "/scenarios/networks/Net3.inp --count 5 --exact -o " + sites);
+  CHECK(o.code == 0);
+  CHECK(o.out.find("greedy (CELF), 5 sensors: 38.8% of the scenarios seen") != std::string::npos);
+  CHECK(o.out.find("optimum 39.2%") != std::string::npos);
+  std::ifstream geo(sites);
+  const std::string text((std::istreambuf_iterator<char>(geo)), {});
+  CHECK(text.find("\"pressure_sensor\"") != std::string::npos);
+}
+
 TEST_CASE("list-models shows every component with units and defaults") {
   Outcome o = program("list-models");
   CHECK(o.code == 0);
