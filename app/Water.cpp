@@ -181,6 +181,11 @@ int leaks(int argc, char** argv) {
        cxxopts::value<double>()->default_value("25"))
       ("drift", "CUSUM drift (allowance) per window, in standard deviations of the matched statistic",
        cxxopts::value<double>()->default_value("0.5"))
+      ("pumps", "how the detector's model runs the pumps that have a flow meter: meters (on or off as the "
+                "meter reads at each hour's start, as SCADA reports them) or controls (the network file's)",
+       cxxopts::value<std::string>()->default_value("controls"))
+      ("z-limit", "hold the standardised residuals within +- this (0: not held)",
+       cxxopts::value<double>()->default_value("0"))
       ("seed", "random seed", cxxopts::value<std::uint64_t>()->default_value("1"))
       ("residuals", "write the detector's judged windows to this CSV file: end_s, statistic, cusum, then each "
                     "judged sensor's standardised mean residual", cxxopts::value<std::string>())
@@ -205,6 +210,11 @@ int leaks(int argc, char** argv) {
   s.detector.warmup_s = std::int64_t{args["warmup-days"].as<int>()} * 86400;
   s.detector.cusum_threshold = args["threshold"].as<double>();
   s.detector.cusum_drift = args["drift"].as<double>();
+  const std::string pumps = args["pumps"].as<std::string>();
+  if (pumps != "meters" && pumps != "controls") throw UsageError("--pumps must be meters or controls, not '" + pumps + "'");
+  s.detector.pumps_from_meters = pumps == "meters";
+  if (const double z = args["z-limit"].as<double>(); z > 0.0) s.detector.z_limit = z;
+  else if (z < 0.0) throw UsageError("--z-limit must be 0 (none) or positive");
   const double dmin = args["min-diameter"].as<double>(), dmax = args["max-diameter"].as<double>();
   if (!(dmin > 0.0) || !(dmax >= dmin) || dmax > 1000.0)
     throw UsageError("--min-diameter and --max-diameter take millimetres, the smaller first (e.g. 8 and 20)");

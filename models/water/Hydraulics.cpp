@@ -1696,6 +1696,23 @@ double HydraulicRun::consumer_demand_m3s(int node) const {
   return s.demand[node] - s.emitter_flow[node] - s.leak_flow[node];
 }
 
+void HydraulicRun::set_pump_on(int link, bool on) {
+  RunState& s = *s_;
+  if (link < 0 || link >= s.nl || s.d->links[link].kind != LinkKind::PUMP)
+    throw std::invalid_argument("set_pump_on: link " + std::to_string(link) + " is not a pump");
+  const bool is_on = s.status[link] > HydraulicStatus::CLOSED;
+  if (on == is_on) return;
+  if (on) {
+    const PumpData& pd = s.d->pumps[s.d->links[link].pump];
+    if (s.setting[link] <= 0.0) s.setting[link] = 1.0;
+    s.status[link] = HydraulicStatus::OPEN;
+    s.q[link] = pd.type == PumpType::CONST_HP ? pd.q0 : s.setting[link] * pd.q0;
+  } else {
+    s.status[link] = HydraulicStatus::CLOSED;
+    s.q[link] = QZERO;
+  }
+}
+
 double HydraulicRun::tank_level_m(int node) const {
   const RunState& s = *s_;
   return s.head[node] - s.net->nodes[node].elevation_m;

@@ -108,6 +108,9 @@ class HydraulicRun {
   /// Sets a tank's water level (m above its bottom, held within its minimum and maximum): a measured level
   /// replacing the one the run integrated. Throws std::invalid_argument when `node` is not a tank.
   void set_tank_level(int node, double level_m);
+  /// Switches a pump on or off, as a measured status (its flow meter) says, until a control switches it again.
+  /// Throws std::invalid_argument when `link` is not a pump.
+  void set_pump_on(int link, bool on);
   /// A tank's water level above its bottom (m).
   double tank_level_m(int node) const;
 

@@ -17,6 +17,7 @@ namespace {
 
 constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::int64_t DAY = 86400;
+constexpr double PUMP_RUNNING_M3S = 1e-4;  // a pump's meter above this (0.1 L/s): it runs
 
 double circle(double d) { return std::numbers::pi * d * d / 4.0; }
 
@@ -55,11 +56,18 @@ LeakDetector::LeakDetector(const WaterNetwork& nominal, std::vector<WaterSensor>
     throw std::invalid_argument("leak detector: signatures must be taken a whole number of windows apart, dividing a day");
   if (s.training_s < DAY || s.training_s % s.window_s != 0 || s.warmup_s > s.training_s - DAY)
     throw std::invalid_argument("leak detector: training must last at least a day after the warm-up, in whole windows");
-  if (s.cusum_threshold <= 0.0 || s.cusum_drift < 0.0 || s.signature_diameter_m <= 0.0 || s.locate_blocks == 0 ||
-      s.keep_windows == 0)
+  if (!(s.z_limit > 0.0) || s.cusum_threshold <= 0.0 || s.cusum_drift < 0.0 || s.signature_diameter_m <= 0.0 ||
+      s.locate_blocks == 0 || s.keep_windows == 0)
     throw std::invalid_argument("leak detector: the CUSUM threshold, the signature diameter and the windows located "
                                 "over must be positive");
 
+  // Pumps with a flow meter run as it says (SCADA reports their status): their controls leave the model.
+  for (const WaterSensor& w : sensors_)
+    if (s.pumps_from_meters && w.kind == WaterSensorKind::FLOW && net_.links[w.element].kind == LinkKind::PUMP)
+      metered_pumps_.push_back(w.element);
+  std::erase_if(net_.controls, [&](const Control& c) {
+    return std::find(metered_pumps_.begin(), metered_pumps_.end(), c.link) != metered_pumps_.end();
+  });
   Times& t = net_.times;
   t.hydraulic_step_s = step_s_;
   t.report_step_s = step_s_;
@@ -172,6 +180,9 @@ void LeakDetector::process_window(std::vector<LeakAlert>& out) {
   for (auto it = at_start.first; it != at_start.second; ++it) {
     const WaterSensor& w = sensors_[it->second.first];
     if (w.kind == WaterSensorKind::TANK_LEVEL) run_->set_tank_level(model_->node(w.element), it->second.second);
+    if (w.kind == WaterSensorKind::FLOW &&
+        std::find(metered_pumps_.begin(), metered_pumps_.end(), w.element) != metered_pumps_.end())
+      run_->set_pump_on(w.element, std::fabs(it->second.second) > PUMP_RUNNING_M3S);
   }
   std::vector<double> factors;
   const auto at_end = pending_.equal_range(t1);
@@ -238,7 +249,7 @@ void LeakDetector::judge_window(const std::vector<double>& mean, std::vector<Lea
   const auto& base = baseline_[static_cast<std::size_t>(slot_of(end))];
   for (std::size_t j = 0; j < n; ++j) {
     if (std::isnan(mean[j]) || silent_windows_[j] >= settings_.stale_windows) continue;
-    w.z[j] = (mean[j] - base[j]) / spread_[j];
+    w.z[j] = std::clamp((mean[j] - base[j]) / spread_[j], -settings_.z_limit, settings_.z_limit);
   }
   const auto [up, down] = matched(w.z, end);
   const double g = (up - matched_mean_[0]) / matched_sd_[0];
@@ -393,7 +404,8 @@ void LeakDetector::train() {
     const auto& base = baseline_[static_cast<std::size_t>(slot_of(training_ends_[w]))];
     std::vector<double> z(n, NaN);
     for (std::size_t j = 0; j < n; ++j)
-      if (!std::isnan(training_means_[w][j])) z[j] = (training_means_[w][j] - base[j]) / spread_[j];
+      if (!std::isnan(training_means_[w][j]))
+        z[j] = std::clamp((training_means_[w][j] - base[j]) / spread_[j], -settings_.z_limit, settings_.z_limit);
     const auto [up, down] = matched(z, training_ends_[w]);
     ups.push_back(up);
     downs.push_back(down);

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <limits>
 #include <map>
 #include <memory>
 #include <utility>
@@ -49,6 +50,13 @@ struct LeakDetectorSettings {
   double max_diameter_m = 0.15;
   /// Readings may arrive this late (s); windows wait for them.
   std::int64_t lateness_s = 600;
+  /// Pumps with a flow meter run in the model as their meters say at each window's start, their controls left out
+  /// (SCADA reports their status); otherwise the model's controls run them.
+  bool pumps_from_meters = false;
+  /// Standardised residuals may be held within ± this before they are judged (a pump that switches a few minutes
+  /// earlier in the network than in the model makes one window's flow residual huge); by default they are not,
+  /// since a large leak's residuals are large too.
+  double z_limit = std::numeric_limits<double>::infinity();
   /// A sensor with no reading for this many windows is stale: left out of the statistics until it reports again.
   int stale_windows = 3;
   std::size_t ranking = 5;  ///< candidates listed with an alert
@@ -77,8 +85,8 @@ struct ResidualWindow {
 
 /// The core sees only readings and the network with its nominal demands, never the truth. Window by window (an
 /// hour by default, the sensors' interval as the model's hydraulic step) it replays the nominal model from the
-/// window's start, tank levels set from their sensors, metered consumers' demands from their meters' readings for
-/// the window, and compares pressure, flow and tank level readings with it: the residuals (measured − expected),
+/// window's start, tank levels set from their sensors, pumps with a flow meter on or off as it reads (their
+/// controls left out), metered consumers' demands from their meters' readings for the window, and compares pressure, flow and tank level readings with it: the residuals (measured − expected),
 /// averaged over the window and standardised against what training learnt, are projected on every candidate
 /// leak's signature; the largest projection, standardised, feeds a one-sided CUSUM. An alarm is located by least squares over the
 /// candidate pipes' signatures across its last windows (simulated in parallel with oneTBB); the estimated leak
@@ -157,6 +165,7 @@ class LeakDetector {
   std::unique_ptr<HydraulicRun> run_;  // at the next window's start, unsolved
   std::vector<int> judged_;            // pressure, flow and tank level sensors
   std::vector<int> position_;          // per sensor: its column among the judged, or -1
+  std::vector<int> metered_pumps_;     // pumps with a flow meter: run as measured, their controls removed
   std::int64_t step_s_ = 300;
   int junctions_ = 0;
 

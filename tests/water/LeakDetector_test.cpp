@@ -53,6 +53,15 @@ TEST_CASE("a copy of a run goes on exactly as the run itself") {
   copy.set_tank_level(tank, 1e6);
   CHECK(copy.tank_level_m(tank) == doctest::Approx(net.nodes[net.node("1")].max_level_m));
   CHECK_THROWS_AS(copy.set_tank_level(0, 1.0), std::invalid_argument);
+  // A pump switched as its meter reads: off carries nothing, on delivers again.
+  const int pump = net.link("10");  // run by timers only, none at this hour
+  copy.set_pump_on(pump, false);
+  copy.solve();
+  CHECK(std::fabs(copy.flows_m3s()[static_cast<std::size_t>(pump)]) < 1e-6);  // m³/s
+  copy.set_pump_on(pump, true);
+  copy.solve();
+  CHECK(copy.flows_m3s()[static_cast<std::size_t>(pump)] > 0.01);
+  CHECK_THROWS_AS(copy.set_pump_on(net.link("101"), true), std::invalid_argument);
 }
 
 TEST_CASE("with consumers close to their patterns, a large burst is found within hours on its own pipe, its size estimated, and nothing else alarms") {
