@@ -120,7 +120,7 @@ int hydraulics(int argc, char** argv) {
   for (const water::Node& n : net.nodes)
     (n.kind == water::NodeKind::JUNCTION ? junctions : n.kind == water::NodeKind::RESERVOIR ? reservoirs : tanks)++;
   for (const water::Link& l : net.links)
-    (l.kind == water::LinkKind::PIPE || l.kind == water::LinkKind::CV_PIPE ? pipes
+    (water::is_pipe(l.kind) ? pipes
      : l.kind == water::LinkKind::PUMP                                     ? pumps
                                                                            : valves)++;
   std::printf("%s: %zu nodes (%d junctions, %d reservoirs, %d tanks), %zu links (%d pipes, %d pumps, %d valves), "
@@ -234,8 +234,9 @@ int leaks(int argc, char** argv) {
     const std::string placement = args["placement"].as<std::string>();
     std::vector<int> sites;
     if (placement == "greedy") {
-      const water::LeakScenarioSet sc = water::simulate_leak_scenarios(net);
-      for (std::uint32_t i : models::place_greedy(water::detection_problem(sc, 0.1), static_cast<std::size_t>(k)).sites)
+      const water::PressurePlacementSettings ps;
+      const water::LeakScenarioSet sc = water::simulate_leak_scenarios(net, ps);
+      for (std::uint32_t i : models::place_greedy(water::detection_problem(sc, ps.threshold_m), static_cast<std::size_t>(k)).sites)
         sites.push_back(sc.junctions[i]);
     } else if (placement != "spread") {
       throw UsageError("--placement must be greedy or spread, not '" + placement + "'");

@@ -35,7 +35,7 @@ WaterNetwork with_background_leakage(const WaterNetwork& net, double m3_per_km_d
   const double per_m = m3_per_km_day / 1000.0 / 86400.0;                       // m³/s per metre of pipe
   const double scale = 1.0 / std::pow(reference_pressure_m, net.options.emitter_exponent);
   for (const Link& l : net.links) {
-    if (l.kind != LinkKind::PIPE && l.kind != LinkKind::CV_PIPE) continue;
+    if (!is_pipe(l.kind)) continue;
     for (int n : {l.from, l.to})
       if (out.nodes[n].kind == NodeKind::JUNCTION) out.nodes[n].emitter_m3s += 0.5 * l.length_m * per_m * scale;
   }

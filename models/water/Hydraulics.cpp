@@ -51,7 +51,6 @@ constexpr double A9 = -8.68588963806503655300e-01;  // −2 / ln 10
 constexpr double AB = 3.28895476345399058690e-03;   // 5.74 / 4000^0.9
 constexpr double AC = -5.14214965799093883760e-03;  // −2 × 0.9 × 2 / ln 10 × AB
 
-bool is_pipe(LinkKind k) { return k == LinkKind::PIPE || k == LinkKind::CV_PIPE; }
 bool is_valve(LinkKind k) { return k >= LinkKind::PRV; }
 
 // Piecewise-linear interpolation as EPANET's interp(): constant beyond the ends.
@@ -685,10 +684,7 @@ void RunState::init_link_flow(int k) {
 }
 
 double RunState::pattern_factor(int pattern, std::int64_t period) const {
-  if (pattern < 0) return 1.0;
-  const auto& m = net->patterns[pattern].multipliers;
-  if (m.empty()) return 1.0;
-  return m[static_cast<std::size_t>(period % static_cast<std::int64_t>(m.size()))];
+  return pattern_multiplier(*net, pattern, period);
 }
 
 void RunState::set_link_setting(int k, double value) {
@@ -712,14 +708,8 @@ void RunState::set_link_setting(int k, double value) {
 void RunState::compute_demands() {
   const Times& t = net->times;
   const std::int64_t period = (htime + t.pattern_start_s) / t.pattern_step_s;
-  const int default_pattern = net->options.default_pattern;
-  const double dmult = net->options.demand_multiplier;
   for (int i = 0; i < nj; ++i) {
-    double sum = 0.0;
-    for (const Demand& dm : net->nodes[i].demands) {
-      const int pat = dm.pattern >= 0 ? dm.pattern : default_pattern;
-      sum += dm.base_m3s * pattern_factor(pat, period) * dmult;
-    }
+    double sum = nominal_demand_m3s(*net, i, period);
     if (!demand_factor.empty()) sum *= demand_factor[i];
     demand[i] = sum;
     demand_flow[i] = sum;

@@ -21,6 +21,29 @@ constexpr double PUMP_RUNNING_M3S = 1e-4;  // a pump's meter above this (0.1 L/s
 
 double circle(double d) { return std::numbers::pi * d * d / 4.0; }
 
+/// The least-squares fit of blocks `from`.. of mean residuals by one candidate's signatures (`signature_of(b)` for
+/// block b), each block weighing its number of windows: the scale alpha and what it explains (num² / den, 0 unless
+/// alpha > 0).
+struct Fit {
+  bool usable = false;  ///< the signatures are not all zero
+  double alpha = 0.0, explained = 0.0;
+};
+template <class Blocks, class SignatureOf>
+Fit fit_blocks(const Blocks& bs, std::size_t from, SignatureOf&& signature_of) {
+  double num = 0.0, den = 0.0;
+  for (std::size_t b = from; b < bs.size(); ++b) {
+    const std::vector<double>& u = signature_of(b);
+    const auto& z = bs[b].z;
+    for (std::size_t j = 0; j < z.size(); ++j)
+      if (!std::isnan(z[j])) num += bs[b].weight * z[j] * u[j], den += bs[b].weight * u[j] * u[j];
+  }
+  Fit f;
+  f.usable = den > 0.0;
+  if (f.usable) f.alpha = num / den;
+  if (f.usable && num > 0.0) f.explained = num * num / den;
+  return f;
+}
+
 }  // namespace
 
 LeakDetector::LeakDetector(const WaterNetwork& nominal, std::vector<WaterSensor> sensors, LeakDetectorSettings settings)
@@ -73,11 +96,7 @@ LeakDetector::LeakDetector(const WaterNetwork& nominal, std::vector<WaterSensor>
   t.report_step_s = step_s_;
   t.report_start_s = 0;
   t.duration_s = std::numeric_limits<std::int32_t>::max();
-  for (int k = 0; k < static_cast<int>(net_.links.size()); ++k) {
-    const Link& l = net_.links[k];
-    if ((l.kind == LinkKind::PIPE || l.kind == LinkKind::CV_PIPE) && l.status == LinkStatus::OPEN && l.length_m > 0.0)
-      candidates_.push_back(k);
-  }
+  candidates_ = open_pipes(net_);
   model_ = std::make_unique<HydraulicModel>(net_, candidates_);
   distances_ = std::make_unique<PipeDistances>(net_);
   run_ = std::make_unique<HydraulicRun>(*model_);
@@ -120,22 +139,10 @@ int LeakDetector::slot_of(std::int64_t window_end) const {
 int LeakDetector::snapshot_of(std::int64_t t) const { return static_cast<int>((t % DAY) / settings_.signature_every_s); }
 
 double LeakDetector::nominal_demand(int node, std::int64_t t) const {
-  const Times& times = net_.times;
-  const std::int64_t period = (t + times.pattern_start_s) / times.pattern_step_s;
-  double sum = 0.0;
-  for (const Demand& d : net_.nodes[node].demands) {
-    const int p = d.pattern >= 0 ? d.pattern : net_.options.default_pattern;
-    double f = 1.0;
-    if (p >= 0 && !net_.patterns[p].multipliers.empty()) {
-      const auto& m = net_.patterns[p].multipliers;
-      f = m[static_cast<std::size_t>(period % static_cast<std::int64_t>(m.size()))];
-    }
-    sum += d.base_m3s * f * net_.options.demand_multiplier;
-  }
-  return sum;
+  return nominal_demand_m3s(net_, node, (t + net_.times.pattern_start_s) / net_.times.pattern_step_s);
 }
 
-std::vector<double> LeakDetector::window_means(HydraulicRun run) const {
+std::vector<double> LeakDetector::window_means(HydraulicRun run, int site, double* site_flow) const {
   const std::size_t n = judged_.size();
   std::vector<double> m(n, 0.0);
   const std::int64_t until = run.time_s() + settings_.window_s;
@@ -143,6 +150,7 @@ std::vector<double> LeakDetector::window_means(HydraulicRun run) const {
   while (run.time_s() < until) {
     const std::int64_t t = run.time_s();
     run.solve();
+    if (site >= 0 && site_flow && samples == 0) *site_flow = run.leak_flow_m3s(site);
     const std::int64_t step = run.advance();
     const std::int64_t next = std::min(step > 0 ? t + step : until, until);
     // The sampling times this solution stands for.
@@ -321,10 +329,7 @@ void LeakDetector::fresh_signatures(const std::vector<const HydraulicRun*>& stat
       what_if.set_leak_area(c, open_area[which[i]] + area);
       std::vector<double> m;
       try {
-        HydraulicRun first(what_if);
-        first.solve();
-        q[u][i] = first.leak_flow_m3s(c);
-        m = window_means(std::move(what_if));
+        m = window_means(std::move(what_if), c, &q[u][i]);
       } catch (const std::runtime_error&) {
         q[u][i] = 0.0;
         continue;  // a candidate the model cannot open: no signature, never chosen
@@ -462,7 +467,7 @@ std::vector<LeakDetector::Block> LeakDetector::blocks(std::size_t first, std::si
 }
 
 LeakAlert LeakDetector::locate(std::size_t first, std::size_t last) {
-  const std::size_t nc = candidates_.size(), n = judged_.size();
+  const std::size_t nc = candidates_.size();
   LeakAlert alert;
   alert.raised_s = windows_[last].end_s;
   alert.start_s = windows_[first].end_s - settings_.window_s;
@@ -472,25 +477,13 @@ LeakAlert LeakDetector::locate(std::size_t first, std::size_t last) {
     for (double z : b.z)
       if (!std::isnan(z)) zz += b.weight * z * z;
   if (nc == 0 || zz <= 0.0) return alert;
-  // The least-squares fit of the blocks' residuals by one candidate's signatures, scaled: what it explains.
-  auto fit = [&](auto&& signature_of, double& alpha) {
-    double num = 0.0, den = 0.0;
-    for (std::size_t b = 0; b < bs.size(); ++b) {
-      const std::vector<double>& u = signature_of(b);
-      for (std::size_t j = 0; j < n; ++j)
-        if (!std::isnan(bs[b].z[j])) num += bs[b].weight * bs[b].z[j] * u[j], den += bs[b].weight * u[j] * u[j];
-    }
-    alpha = den > 0.0 ? num / den : 0.0;
-    return num > 0.0 && den > 0.0 ? num * num / den : 0.0;
-  };
   // First every candidate against the training day's signatures...
   std::vector<double> coarse(nc, 0.0);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, nc), [&](const tbb::blocked_range<std::size_t>& r) {
     for (std::size_t c = r.begin(); c != r.end(); ++c) {
-      double alpha = 0.0;
-      coarse[c] = fit([&](std::size_t b) -> const std::vector<double>& {
+      coarse[c] = fit_blocks(bs, 0, [&](std::size_t b) -> const std::vector<double>& {
         return signature_[static_cast<std::size_t>(snapshot_of(windows_[bs[b].window].end_s - settings_.window_s))][c];
-      }, alpha);
+      }).explained;
     }
   });
   std::vector<std::size_t> order(nc);
@@ -504,8 +497,11 @@ LeakAlert LeakDetector::locate(std::size_t first, std::size_t last) {
   std::vector<double> flow;
   fresh_signatures(states, order, sig, flow);
   std::vector<double> score(order.size(), 0.0), alpha(order.size(), 0.0);
-  for (std::size_t i = 0; i < order.size(); ++i)
-    score[i] = fit([&](std::size_t b) -> const std::vector<double>& { return sig[b][i]; }, alpha[i]);
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const Fit f = fit_blocks(bs, 0, [&](std::size_t b) -> const std::vector<double>& { return sig[b][i]; });
+    score[i] = f.explained;
+    alpha[i] = f.alpha;
+  }
   std::vector<std::size_t> rank(order.size());
   for (std::size_t i = 0; i < rank.size(); ++i) rank[i] = i;
   std::stable_sort(rank.begin(), rank.end(), [&](std::size_t a, std::size_t b) { return score[a] > score[b]; });
@@ -513,18 +509,12 @@ LeakAlert LeakDetector::locate(std::size_t first, std::size_t last) {
   if (score[best] <= 0.0) return alert;
   alert.pipe = candidates_[order[best]];
   alert.fit = score[best] / zz;
-  // The outflow grows with the orifice's area: alpha times the signature's (standardised signatures are
-  // not unit vectors here: fresh_signatures divides by the spreads only).
-  // The size is the latest block's: the leak as it is now (an incipient leak has grown since the change began).
+  // The outflow grows with the orifice's area: alpha times the signature's. The size is the latest block's, the
+  // leak as it is now (an incipient leak has grown since the change began), if that block has it.
   double a = alpha[best];
-  {
-    double num = 0.0, den = 0.0;
-    const Block& b = bs.back();
-    const auto& u = sig[bs.size() - 1][best];
-    for (std::size_t j = 0; j < n; ++j)
-      if (!std::isnan(b.z[j])) num += b.z[j] * u[j], den += u[j] * u[j];
-    if (num > 0.0 && den > 0.0) a = num / den;
-  }
+  if (const Fit now = fit_blocks(bs, bs.size() - 1, [&](std::size_t b) -> const std::vector<double>& { return sig[b][best]; });
+      now.explained > 0.0)
+    a = now.alpha;
   const double ratio = settings_.max_diameter_m / settings_.signature_diameter_m;
   a = std::min(a, ratio * ratio);
   alert.flow_m3s = a * flow[best];
@@ -539,7 +529,6 @@ void LeakDetector::correct(std::size_t first, std::size_t last) {
   // readings leave little of it.
   if (absorbed_.empty()) return;
   Absorbed& a = absorbed_.back();
-  const std::size_t n = judged_.size();
   const std::vector<Block> bs = blocks(first, last);
   if (bs.empty()) return;
   std::vector<const HydraulicRun*> states;
@@ -547,12 +536,9 @@ void LeakDetector::correct(std::size_t first, std::size_t last) {
   std::vector<std::vector<std::vector<double>>> sig;
   std::vector<double> flow;
   fresh_signatures(states, {static_cast<std::size_t>(a.site)}, sig, flow);
-  double num = 0.0, den = 0.0;
-  for (std::size_t b = 0; b < bs.size(); ++b)
-    for (std::size_t j = 0; j < n; ++j)
-      if (!std::isnan(bs[b].z[j])) num += bs[b].weight * bs[b].z[j] * sig[b][0][j], den += bs[b].weight * sig[b][0][j] * sig[b][0][j];
+  const Fit f = fit_blocks(bs, 0, [&](std::size_t b) -> const std::vector<double>& { return sig[b][0]; });
   ++corrections_;
-  const double area = den > 0.0 ? a.area_m2 + (num / den) * circle(settings_.signature_diameter_m) : 0.0;
+  const double area = f.usable ? a.area_m2 + f.alpha * circle(settings_.signature_diameter_m) : 0.0;
   if (area <= 0.1 * a.area_m2) {
     run_->set_leak_area(a.site, 0.0);
     absorbed_.pop_back();

@@ -144,8 +144,9 @@ class LeakDetector {
   LeakAlert locate(std::size_t first, std::size_t last);
   void correct(std::size_t first, std::size_t last);
   /// Means over the window from `start` (a state at a window's start, unsolved) of the judged sensors' values,
-  /// weighted by the sampling times each solution covers.
-  std::vector<double> window_means(HydraulicRun start) const;
+  /// weighted by the sampling times each solution covers; with `site`, its leak's outflow at the first solution
+  /// goes to `site_flow`.
+  std::vector<double> window_means(HydraulicRun start, int site = -1, double* site_flow = nullptr) const;
   /// Signatures over windows `used` (their starting states) of the candidates `which`, standardised, and the
   /// leaks' outflows; the candidates' current estimates are kept under the signature's leak.
   void fresh_signatures(const std::vector<const HydraulicRun*>& states, const std::vector<std::size_t>& which,

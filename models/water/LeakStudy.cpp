@@ -12,13 +12,10 @@
 namespace citytwin::models::water {
 
 std::vector<Leak> random_leaks(const WaterNetwork& net, const LeakStudySettings& s) {
-  std::vector<int> pipes;
-  for (int k = 0; k < static_cast<int>(net.links.size()); ++k) {
-    const Link& l = net.links[k];
-    if ((l.kind == LinkKind::PIPE || l.kind == LinkKind::CV_PIPE) && l.status == LinkStatus::OPEN && l.length_m > 0.0 &&
-        net.nodes[l.from].kind == NodeKind::JUNCTION && net.nodes[l.to].kind == NodeKind::JUNCTION)
-      pipes.push_back(k);
-  }
+  std::vector<int> pipes = open_pipes(net);
+  std::erase_if(pipes, [&](int k) {
+    return net.nodes[net.links[k].from].kind != NodeKind::JUNCTION || net.nodes[net.links[k].to].kind != NodeKind::JUNCTION;
+  });
   if (static_cast<int>(pipes.size()) < s.leaks)
     throw std::invalid_argument("leak study: " + std::to_string(s.leaks) + " leaks asked for, but " + net.path +
                                 " has only " + std::to_string(pipes.size()) + " pipes between junctions");

@@ -21,12 +21,7 @@ LeakScenarioSet simulate_leak_scenarios(const WaterNetwork& network, const Press
   std::int64_t last = *std::max_element(s.times_s.begin(), s.times_s.end());
   net.times.duration_s = std::max(net.times.duration_s, last);
   LeakScenarioSet out;
-  std::vector<int> pipes;
-  for (int k = 0; k < static_cast<int>(net.links.size()); ++k) {
-    const Link& l = net.links[k];
-    if ((l.kind == LinkKind::PIPE || l.kind == LinkKind::CV_PIPE) && l.status == LinkStatus::OPEN && l.length_m > 0.0)
-      pipes.push_back(k);
-  }
+  const std::vector<int> pipes = open_pipes(net);
   for (int n = 0; n < static_cast<int>(net.nodes.size()); ++n)
     if (net.nodes[n].kind == NodeKind::JUNCTION) out.junctions.push_back(n);
   const HydraulicModel model(net, pipes);

@@ -184,4 +184,18 @@ struct WaterNetwork {
   int link(const std::string& id) const;   ///< index of a link by id, -1 if absent
 };
 
+/// PIPE or CV_PIPE.
+inline bool is_pipe(LinkKind k) { return k == LinkKind::PIPE || k == LinkKind::CV_PIPE; }
+
+/// The pipes a leak can open on: pipes open at the start, of positive length, in link order.
+std::vector<int> open_pipes(const WaterNetwork& net);
+
+/// Pattern `pattern`'s multiplier at pattern step `period` (the pattern wraps around); 1 for no pattern (-1) or an
+/// empty one.
+double pattern_multiplier(const WaterNetwork& net, int pattern, std::int64_t period);
+
+/// A junction's demand at pattern step `period` as the file gives it: each category's base demand times its
+/// pattern (or the default pattern) and the demand multiplier.
+double nominal_demand_m3s(const WaterNetwork& net, int node, std::int64_t period);
+
 }  // namespace citytwin::models::water
