@@ -52,6 +52,17 @@ std::vector<double> values_of(const sim::VariantResults& v, const std::string& k
   return out;
 }
 
+// A derived KPI: its value and its interval, which need not be symmetric; an unbounded end is "never" (a
+// payback that the interval of net savings does not exclude from never coming).
+std::string derived_cell(const sim::KpiSummary& k) {
+  auto text = [](double x, int d) { return std::isinf(x) ? std::string("never") : fixed(x, d); };
+  const double scale = std::isfinite(k.mean) ? std::fabs(k.mean) : (std::isfinite(k.ci_low) ? std::fabs(k.ci_low) : 0.0);
+  const int d = decimals_for(scale);
+  std::string cell = text(k.mean, d);
+  if (!std::isnan(k.ci_low) && !std::isnan(k.ci_high)) cell += " [" + text(k.ci_low, d) + ", " + text(k.ci_high, d) + "]";
+  return cell;
+}
+
 // Replication k of every option runs on the same random streams (common random numbers), so options are
 // compared pair by pair; without pairs, Welch's test.
 double p_value(const sim::VariantResults& a, const sim::VariantResults& b, const std::string& kpi) {
@@ -105,6 +116,10 @@ std::string kpi_table(const sim::RunResults& results, bool mark_significance, co
         row.push_back("-");
         continue;
       }
+      if (it->derived) {
+        row.push_back(derived_cell(*it));
+        continue;
+      }
       int d = decimals_for(std::max(std::fabs(it->mean), std::isnan(it->half_width) ? 0.0 : it->half_width));
       std::string cell = fixed(it->mean, d);
       if (!std::isnan(it->half_width)) cell += " ± " + fixed(it->half_width, d);
@@ -149,7 +164,8 @@ sim::Json summary_json(const sim::RunResults& results) {
   j["replications"] = results.replications;
   j["version"] = results.version;
   sim::Json variants = sim::Json::array();
-  auto num = [](double x) { return std::isnan(x) ? sim::Json(nullptr) : sim::Json(x); };
+  // JSON has neither NaN nor infinity: both are null (undefined, or no bound of a derived KPI's interval).
+  auto num = [](double x) { return std::isfinite(x) ? sim::Json(x) : sim::Json(nullptr); };
   for (const auto& v : results.variants) {
     sim::Json jv;
     jv["label"] = v.label;
@@ -162,8 +178,9 @@ sim::Json summary_json(const sim::RunResults& results) {
                       {"mean", num(s.mean)},
                       {"sd", num(s.sd)},
                       {"half_width", num(s.half_width)},
-                      {"ci_low", num(s.mean - s.half_width)},
-                      {"ci_high", num(s.mean + s.half_width)}};
+                      {"ci_low", num(s.low())},
+                      {"ci_high", num(s.high())}};
+      if (s.derived) kpis[s.name]["derived"] = true;
     }
     jv["kpis"] = kpis;
     variants.push_back(jv);

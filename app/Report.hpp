@@ -21,7 +21,8 @@ std::string kpi_table(const sim::RunResults& results, bool mark_significance, co
 std::vector<std::string> kpi_names(const sim::RunResults& results);
 
 /// The KPIs of every variant as JSON, for scripts: the scenario, seed and replications, then per variant
-/// its label and per KPI n, mean, sd, half_width, ci_low, ci_high and unit. Nothing that depends on the
+/// its label and per KPI n, mean, sd, half_width, ci_low, ci_high and unit (null when undefined or, for a derived
+/// KPI, marked `derived`, when an end is unbounded). Nothing that depends on the
 /// machine (no timings, no thread count), so two runs can be diffed.
 sim::Json summary_json(const sim::RunResults& results);
 

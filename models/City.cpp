@@ -3,6 +3,7 @@
 
 #include "models/PublicSafety.hpp"
 #include "models/ShopAlertChain.hpp"
+#include "models/WaterLeaks.hpp"
 #include "models/streets/StreetGraph.hpp"
 #include "models/streets/Zones.hpp"
 
@@ -17,6 +18,7 @@ void register_models(sim::Registry& registry) {
                 zone_param_specs()});
   register_shop_alerts(registry);
   register_public_safety(registry);
+  register_water_leaks(registry);
 }
 
 std::unique_ptr<const sim::Model> build_model(const sim::Variant& variant) {
@@ -26,6 +28,8 @@ std::unique_ptr<const sim::Model> build_model(const sim::Variant& variant) {
       return std::make_unique<ShopAlertModel>(ShopAlertParams::from_scenario(variant.params, variant.directory));
     if (model == "public_safety")
       return std::make_unique<PublicSafetyModel>(PublicSafetyParams::from_scenario(variant.params, variant.directory));
+    if (model == "water_leaks")
+      return std::make_unique<WaterLeakModel>(WaterLeakParams::from_scenario(variant.params, variant.directory));
     throw sim::ScenarioError("at 'model': no model family is named '" + model + "'");
   } catch (const sim::ScenarioError& e) {
     if (variant.option == "base" && variant.sweep_point.empty()) throw;

@@ -307,7 +307,8 @@ std::vector<sim::ComponentSpec> build_components() {
                     param("location_error", ParamType::DISTANCE, "m", "40m",
                           "Standard deviation, along each axis, of the place a caller gives."),
                 }});
-  registry.add({"sensor_network", "The network that carries the microphones' and cameras' readings",
+  registry.add({"sensor_network", "The network that carries sensors' readings to the command centre (microphones, "
+                                  "cameras, pressure sensors, smart meters)",
                 NetworkParams::specs()});
   registry.add({"command_centre", "The operators who handle every alert, by priority, before their other work",
                 {

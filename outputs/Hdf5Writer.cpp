@@ -427,8 +427,8 @@ void write_summary(hid_t file, const std::vector<sim::VariantResults>& variants)
     for (const sim::KpiSummary& k : variant.summary)
       records.push_back({static_cast<std::int32_t>(v), variant.option.c_str(), variant.sweep_point.c_str(),
                          variant.label.c_str(), k.name.c_str(), k.unit.c_str(), k.description.c_str(),
-                         static_cast<std::int64_t>(k.n), k.mean, k.sd, k.half_width, k.mean - k.half_width,
-                         k.mean + k.half_width, k.min, k.max});
+                         static_cast<std::int64_t>(k.n), k.mean, k.sd, k.half_width, k.low(), k.high(), k.min,
+                         k.max});
   }
   write_rows(file, "summary", type.get(), records.size(), records.data(), false, path, file_type.get());
 }

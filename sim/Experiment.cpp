@@ -249,6 +249,7 @@ RunResults run_experiment(const Scenario& scenario, const ModelFactory& factory,
       if (ran[t]) vr.replications.push_back(std::move(slots[t]));
     }
     vr.summary = summarise(vr.replications);
+    models[v]->derive_kpis(vr.summary);
     run.variants.push_back(std::move(vr));
   }
   run.finished_utc = now_utc();

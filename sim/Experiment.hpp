@@ -41,6 +41,10 @@ class Model {
   /// Tables that describe the variant's city, the same for every replication (street segments, devices,
   /// gateways), for maps. None by default.
   virtual std::vector<EventTable> layout() const { return {}; }
+  /// Adds KPIs computed from the variant's summary rather than per replication (a payback time is the
+  /// investment over the mean yearly net saving, not the mean of yearly ratios that may divide by zero).
+  /// None by default.
+  virtual void derive_kpis(std::vector<KpiSummary>& /*summary*/) const {}
 };
 
 /// Builds a model from a variant's resolved parameters; throws ScenarioError for a bad combination.

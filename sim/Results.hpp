@@ -89,16 +89,27 @@ struct ReplicationResults {
 };
 
 /// A KPI summarised over the replications of one variant: mean with its Student-t 95% interval.
+///
+/// A derived KPI (Model::derive_kpis: a ratio of other KPIs' means, such as a payback time) has no
+/// per-replication values: its `mean` is the function of the means, its interval the function's image of
+/// theirs, which need not be symmetric (`half_width` NaN, `ci_low`/`ci_high` set, +inf for no bound).
 struct KpiSummary {
   std::string name;
   std::string unit;
   std::string description;
   std::size_t n = 0;           ///< replications with a defined value
   double mean = 0.0;
-  double sd = 0.0;             ///< sample standard deviation across replications
-  double half_width = 0.0;     ///< half-width of the 95% confidence interval (NaN when n < 2)
+  double sd = 0.0;             ///< sample standard deviation across replications (NaN for a derived KPI)
+  double half_width = 0.0;     ///< half-width of the 95% confidence interval (NaN when n < 2 or derived)
   double min = 0.0;
   double max = 0.0;
+  bool derived = false;        ///< computed from other KPIs' summaries, not from replications
+  double ci_low = 0.0;         ///< a derived KPI's interval (others' is mean -+ half_width)
+  double ci_high = 0.0;
+
+  /// The ends of the 95% interval, derived or not.
+  double low() const { return derived ? ci_low : mean - half_width; }
+  double high() const { return derived ? ci_high : mean + half_width; }
 };
 
 /// The results of one variant of a scenario: an option at a sweep point.

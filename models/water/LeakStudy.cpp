@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 
 #include "sim/RandomStream.hpp"
@@ -101,7 +102,7 @@ std::vector<WaterSensor> typical_sensors(const WaterNetwork& net, int pressure, 
 
 LeakStudyResult run_leak_study(const WaterNetwork& net, const std::vector<WaterSensor>& sensors,
                                const std::vector<Leak>& leaks, const LeakStudySettings& s,
-                               const std::function<void(std::int64_t)>& progress) {
+                               const std::function<void(std::int64_t)>& progress, ReadingCarrier* carrier) {
   const auto started = std::chrono::steady_clock::now();
   LeakStudyResult result;
   result.leaks = leaks;
@@ -115,7 +116,8 @@ LeakStudyResult run_leak_study(const WaterNetwork& net, const std::vector<WaterS
   for (WaterSensor& w : timed)
     if (w.kind != WaterSensorKind::DEMAND_METER) w.interval_s = s.interval_s;
   HydraulicModel model(real, leak_pipes(leaks));
-  LeakDetector detector(net, timed, s.detector);
+  std::optional<LeakDetector> detector;
+  if (s.detect) detector.emplace(net, timed, s.detector);
   SensorSampler sampler(timed, s.seed, s.replication);
   DemandFactors factors(static_cast<int>(std::count_if(net.nodes.begin(), net.nodes.end(),
                                                        [](const Node& n) { return n.kind == NodeKind::JUNCTION; })),
@@ -129,6 +131,10 @@ LeakStudyResult run_leak_study(const WaterNetwork& net, const std::vector<WaterS
       result.alerts.push_back(std::move(a));
     }
   };
+  if (carrier)
+    carrier->deliver = [&detector](const detection::Reading& r) {
+      if (detector) detector->consume(r);
+    };
   LeakRunHooks hooks;
   hooks.before_solve = [&](HydraulicRun& run) {
     const std::int64_t p = (run.time_s() + real.times.pattern_start_s) / real.times.pattern_step_s;
@@ -141,25 +147,30 @@ LeakStudyResult run_leak_study(const WaterNetwork& net, const std::vector<WaterS
   hooks.after_solve = [&](const HydraulicRun& run) {
     const std::int64_t t = run.time_s();
     for (const detection::Reading& r : sampler.observe(run)) {
-      detector.consume(r);
+      if (carrier) carrier->send(r, t);
+      else if (detector) detector->consume(r);
       ++result.readings;
     }
+    if (carrier) carrier->advance(t);
     for (std::size_t i = 0; i < leaks.size(); ++i)
       if (!repaired[i] && leaks[i].end_s <= t && leaks[i].end_s < s.duration_s) {
-        detector.repaired(leaks[i].pipe, leaks[i].end_s);  // found the old way, and repaired
+        if (detector) detector->repaired(leaks[i].pipe, leaks[i].end_s);  // found the old way, and repaired
         repaired[i] = true;
       }
-    take(detector.advance(t));
+    if (detector) take(detector->advance(t));
     if (progress && t >= next_day) {
       progress(t);
       next_day += 86400;
     }
   };
   result.volumes = run_with_leaks(model, leaks, hooks);
-  take(detector.advance(s.duration_s + s.detector.lateness_s + s.interval_s));
+  if (carrier) carrier->advance(s.duration_s + s.detector.lateness_s);
+  if (detector) {
+    take(detector->advance(s.duration_s + s.detector.lateness_s + s.interval_s));
+    result.windows = detector->windows();
+    result.signature_seconds = detector->signature_seconds();
+  }
   result.dropped = sampler.dropped();
-  result.windows = detector.windows();
-  result.signature_seconds = detector.signature_seconds();
   result.score = score_battledim(leaks, result.volumes, result.detections, PipeDistances(net));
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;

@@ -29,6 +29,8 @@ struct LeakStudySettings {
   DemandNoise demand_noise;
   double background_m3_per_km_day = 0.5;
   LeakDetectorSettings detector;
+  /// Whether the detector runs; without it every leak is found the old way (the study's baseline).
+  bool detect = true;
   std::uint64_t seed = 1;
   std::uint32_t replication = 0;
 };
@@ -44,6 +46,19 @@ std::vector<Leak> random_leaks(const WaterNetwork& net, const LeakStudySettings&
 std::vector<WaterSensor> typical_sensors(const WaterNetwork& net, int pressure, int meters = 0,
                                          const std::vector<int>& pressure_sites = {});
 
+/// How readings reach the detector. By default each is handed over when it is taken; a carrier can model the
+/// sensors' network instead (delays, losses), delivering each reading that arrives through `deliver`.
+class ReadingCarrier {
+ public:
+  virtual ~ReadingCarrier() = default;
+  /// Takes a reading of sensor `reading.sensor` (its index in the study's sensors) at time `now_s`.
+  virtual void send(const detection::Reading& reading, std::int64_t now_s) = 0;
+  /// Delivers, in time order, what has arrived by `t_s`.
+  virtual void advance(std::int64_t t_s) = 0;
+  /// Set by the study before the first reading: hands a reading to the detector.
+  std::function<void(const detection::Reading&)> deliver;
+};
+
 struct LeakStudyResult {
   std::vector<Leak> leaks;
   LeakVolumes volumes;
@@ -57,9 +72,11 @@ struct LeakStudyResult {
 
 /// Runs the network (with background leakage and consumers' variation) through the leaks, samples the sensors,
 /// feeds the readings to a LeakDetector that knows only the nominal network, reports repairs to it when leaks are
-/// found the old way, and scores its alerts. `progress` is called with the simulated time every day.
+/// found the old way, and scores its alerts. `progress` is called with the simulated time every day. With
+/// `carrier`, readings reach the detector through it.
 LeakStudyResult run_leak_study(const WaterNetwork& net, const std::vector<WaterSensor>& sensors,
                                const std::vector<Leak>& leaks, const LeakStudySettings& settings,
-                               const std::function<void(std::int64_t)>& progress = {});
+                               const std::function<void(std::int64_t)>& progress = {},
+                               ReadingCarrier* carrier = nullptr);
 
 }  // namespace citytwin::models::water

@@ -66,3 +66,29 @@ TEST_CASE("the JSON summary carries every KPI with its interval and nothing mach
   CHECK(text.find("threads") == std::string::npos);
   CHECK(text.find("2026") == std::string::npos);
 }
+
+TEST_CASE("a derived KPI shows its own interval, and an unbounded end as never") {
+  sim::RunResults run;
+  run.variants.push_back(variant("a", {1, 2, 3}));
+  sim::KpiSummary payback;
+  payback.name = "payback_years";
+  payback.unit = "year";
+  payback.derived = true;
+  payback.n = 3;
+  payback.mean = 4.0;
+  payback.sd = payback.half_width = NAN;
+  payback.ci_low = 2.5;
+  payback.ci_high = INFINITY;
+  run.variants[0].summary.push_back(payback);
+  run.variants.push_back(run.variants[0]);
+  run.variants[1].label = "b";
+  run.variants[1].summary[1].mean = INFINITY;
+  const std::string table = app::kpi_table(run, true);
+  CHECK(table.find("4.00 [2.50, never]") != std::string::npos);
+  CHECK(table.find("never [2.50, never]") != std::string::npos);
+  CHECK(table.find("~4") == std::string::npos);  // no paired test on a KPI no replication has
+  const sim::Json j = app::summary_json(run);
+  CHECK(j["variants"][0]["kpis"]["payback_years"]["derived"] == true);
+  CHECK(j["variants"][0]["kpis"]["payback_years"]["ci_low"] == 2.5);
+  CHECK(j["variants"][0]["kpis"]["payback_years"]["ci_high"].is_null());
+}
