@@ -184,6 +184,9 @@ int leaks(int argc, char** argv) {
       ("pumps", "how the detector's model runs the pumps that have a flow meter: meters (on or off as the "
                 "meter reads at each hour's start, as SCADA reports them) or controls (the network file's)",
        cxxopts::value<std::string>()->default_value("controls"))
+      ("signatures", "how candidate leaks' signatures are computed: simulated (an hour per candidate) or linear "
+                     "(from the nominal solution's linear response: far cheaper on large networks)",
+       cxxopts::value<std::string>()->default_value("simulated"))
       ("z-limit", "hold the standardised residuals within +- this (0: not held)",
        cxxopts::value<double>()->default_value("0"))
       ("seed", "random seed", cxxopts::value<std::uint64_t>()->default_value("1"))
@@ -213,6 +216,10 @@ int leaks(int argc, char** argv) {
   const std::string pumps = args["pumps"].as<std::string>();
   if (pumps != "meters" && pumps != "controls") throw UsageError("--pumps must be meters or controls, not '" + pumps + "'");
   s.detector.pumps_from_meters = pumps == "meters";
+  const std::string signatures = args["signatures"].as<std::string>();
+  if (signatures != "simulated" && signatures != "linear")
+    throw UsageError("--signatures must be simulated or linear, not '" + signatures + "'");
+  s.detector.linear_signatures = signatures == "linear";
   if (const double z = args["z-limit"].as<double>(); z > 0.0) s.detector.z_limit = z;
   else if (z < 0.0) throw UsageError("--z-limit must be 0 (none) or positive");
   const double dmin = args["min-diameter"].as<double>(), dmax = args["max-diameter"].as<double>();

@@ -99,6 +99,9 @@ std::vector<sim::ParamSpec> detection_specs() {
       sim::choice("pumps", {"controls", "meters"}, "controls",
                   "How the core's model runs pumps that have a flow meter: by the file's controls, or on and off as "
                   "their meters read (SCADA)."),
+      sim::choice("signatures", {"simulated", "linear"}, "simulated",
+                  "How candidate leaks' signatures are computed: an hour simulated per candidate, or from the nominal "
+                  "solution's linear response (far cheaper on a large network)."),
       param("cost", ParamType::NUMBER, "EUR", 10000.0, "Setting up the detection platform (software, integration).")
           .at_least(0),
       param("cost_per_year", ParamType::NUMBER, "EUR", 3000.0, "Its yearly licence and the analyst's time.").at_least(0),
@@ -272,6 +275,7 @@ WaterLeakParams WaterLeakParams::from_scenario(const Json& scenario, const std::
   s.detector.cusum_threshold = de.number("threshold");
   s.detector.cusum_drift = de.number("drift");
   s.detector.pumps_from_meters = de.string("pumps") == "meters";
+  s.detector.linear_signatures = de.string("signatures") == "linear";
   p.detector_eur = p.detection ? de.number("cost") : 0.0;
   p.detector_eur_per_year = p.detection ? de.number("cost_per_year") : 0.0;
   if (s.detector.warmup_s >= s.detector.training_s)

@@ -557,6 +557,7 @@ struct RunState {
   /// The factorisation; a copy of a run analyses the (shared) pattern afresh, Eigen's solvers being non-copyable.
   struct Factorisation {
     Eigen::SimplicialLDLT<SpMat, Eigen::Upper, Eigen::NaturalOrdering<int>> ldlt;
+    bool factored = false;  // a matrix has been factorised since the pattern was analysed
     Factorisation() = default;
     Factorisation(const Factorisation&) {}
     Factorisation& operator=(const Factorisation&) { return *this; }
@@ -1473,6 +1474,7 @@ SolveInfo RunState::hydsolve() {
     if (fact.ldlt.info() != Eigen::Success) {
       bad_row = 0;
     }
+    fact.factored = bad_row < 0;
     const auto& dvec = fact.ldlt.vectorD();
     for (int r = 0; r < nj; ++r)
       if (!(dvec[r] > 0.0)) {
@@ -1666,6 +1668,33 @@ void HydraulicRun::set_leak_area(int site, double area_m2, double discharge_coef
 }
 
 double HydraulicRun::leak_flow_m3s(int site) const { return s_->leak_flow[s_->model->leak_node(site)]; }
+
+std::vector<double> HydraulicRun::head_sensitivity(int node) const {
+  const RunState& s = *s_;
+  if (node < 0 || node >= s.nj) throw std::invalid_argument("head_sensitivity: node " + std::to_string(node) + " is not a junction");
+  if (!s.fact.factored) throw std::logic_error("head_sensitivity: the run has not been solved since it was made");
+  // A h = F: an outflow δq at a junction lowers its F by δq, so δh = −A⁻¹ e δq; A is symmetric.
+  Eigen::VectorXd e = Eigen::VectorXd::Zero(s.nj);
+  e[s.d->row[static_cast<std::size_t>(node)]] = -1.0;
+  const Eigen::VectorXd x = s.fact.ldlt.solve(e);
+  std::vector<double> out(static_cast<std::size_t>(s.nj));
+  for (int i = 0; i < s.nj; ++i) out[static_cast<std::size_t>(i)] = x[s.d->row[static_cast<std::size_t>(i)]];
+  return out;
+}
+
+double HydraulicRun::flow_gradient(int link) const { return s_->p.at(static_cast<std::size_t>(link)); }
+
+double HydraulicRun::tank_area_m2(int node) const {
+  const RunState& s = *s_;
+  const TankData& t = s.d->tanks.at(static_cast<std::size_t>(node));
+  if (t.reservoir || node < s.nj) throw std::invalid_argument("tank_area_m2: node " + std::to_string(node) + " is not a tank");
+  if (t.vcurve < 0) return t.area;
+  // The volume curve's slope about the current level.
+  const double h = s.head[static_cast<std::size_t>(node)], dh = 0.01;
+  const double lo = std::max(h - dh, t.hmin), hi = std::min(h + dh, t.hmax);
+  if (!(hi > lo)) return t.area;
+  return (tank_volume(*s.d, *s.net, node, hi) - tank_volume(*s.d, *s.net, node, lo)) / (hi - lo);
+}
 
 bool HydraulicRun::is_report_time() const {
   const Times& t = s_->net->times;

@@ -113,6 +113,19 @@ class HydraulicRun {
   void set_pump_on(int link, bool on);
   /// A tank's water level above its bottom (m).
   double tank_level_m(int node) const;
+  /// A tank's surface area at its current level (m²): its cross-section, or the slope of its volume curve.
+  double tank_area_m2(int node) const;
+
+  /// The last solution's linear response (valid after solve(), until the next solve(); throws std::logic_error
+  /// before any): per junction c of model().solved(), the change of the head at junction `node` per m³/s of extra
+  /// outflow at c, in m per m³/s (at most 0). It is −(A⁻¹ e_node)_c, A being the gradient algorithm's last matrix
+  /// (the Jacobian of the junctions' flow balance in their heads, with emitters, leaks and pressure-driven demand);
+  /// A is symmetric, so the same vector is every junction's head response to an outflow at `node`. Statuses,
+  /// controls and tank levels are held as they are.
+  std::vector<double> head_sensitivity(int node) const;
+  /// A link's flow change per metre of change in its head loss at the last solution (m³/s per m): the inverse of
+  /// its head-loss gradient as the gradient algorithm holds it (next to nothing for a closed link).
+  double flow_gradient(int link) const;
 
   // Results are indexed as the nodes of model().solved(): the same as the network's without leak sites.
   const std::vector<double>& heads_m() const;          ///< per node: hydraulic head

@@ -313,6 +313,11 @@ void LeakDetector::judge_window(const std::vector<double>& mean, std::vector<Lea
 void LeakDetector::fresh_signatures(const std::vector<const HydraulicRun*>& states, const std::vector<std::size_t>& which,
                                     std::vector<std::vector<std::vector<double>>>& sig, std::vector<double>& flow) {
   const auto started = std::chrono::steady_clock::now();
+  if (settings_.linear_signatures) {
+    linear_signatures(states, which, sig, flow);
+    signature_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return;
+  }
   const std::size_t n = judged_.size(), ns = states.size(), nw = which.size();
   std::vector<std::vector<double>> base(ns);
   tbb::parallel_for(std::size_t{0}, ns, [&](std::size_t u) { base[u] = window_means(*states[u]); });
@@ -343,6 +348,78 @@ void LeakDetector::fresh_signatures(const std::vector<const HydraulicRun*>& stat
     flow[i] /= static_cast<double>(std::max<std::size_t>(ns, 1));
   }
   signature_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
+
+void LeakDetector::linear_signatures(const std::vector<const HydraulicRun*>& states, const std::vector<std::size_t>& which,
+                                     std::vector<std::vector<std::vector<double>>>& sig, std::vector<double>& flow) const {
+  const std::size_t n = judged_.size(), ns = states.size(), nw = which.size();
+  const WaterNetwork& solved = model_->solved();
+  const double area = circle(settings_.signature_diameter_m);
+  constexpr double G = 9.80665, CD = 0.75;
+  // Readings of a window start with the tank levels set from their sensors: a level's residual grows from zero,
+  // its mean over the window's samples is the inflow change times their mean time since the start.
+  const double level_time_s = static_cast<double>(settings_.window_s - step_s_) / 2.0;
+  // The junctions whose heads the judged sensors depend on.
+  std::vector<int> observed;
+  auto observe = [&](int node) {
+    if (node < junctions_ && std::find(observed.begin(), observed.end(), node) == observed.end()) observed.push_back(node);
+  };
+  for (int s : judged_) {
+    const WaterSensor& w = sensors_[static_cast<std::size_t>(s)];
+    if (w.kind == WaterSensorKind::PRESSURE) observe(model_->node(w.element));
+    if (w.kind == WaterSensorKind::FLOW) {
+      observe(solved.links[static_cast<std::size_t>(w.element)].from);
+      observe(solved.links[static_cast<std::size_t>(w.element)].to);
+    }
+    if (w.kind == WaterSensorKind::TANK_LEVEL)
+      for (const Link& l : solved.links)
+        if (l.from == model_->node(w.element) || l.to == model_->node(w.element)) observe(l.from == model_->node(w.element) ? l.to : l.from);
+  }
+  sig.assign(ns, std::vector<std::vector<double>>(nw, std::vector<double>(n, 0.0)));
+  std::vector<std::vector<double>> q(ns, std::vector<double>(nw, 0.0));
+  tbb::parallel_for(std::size_t{0}, ns, [&](std::size_t u) {
+    HydraulicRun run(*states[u]);
+    run.solve();
+    // Per observed junction: its head's response to an outflow at every junction.
+    std::vector<std::vector<double>> response(observed.size());
+    tbb::parallel_for(std::size_t{0}, observed.size(), [&](std::size_t o) { response[o] = run.head_sensitivity(observed[o]); });
+    auto head_change = [&](int node, int at) {
+      if (node >= junctions_) return 0.0;  // a tank's or reservoir's head is held
+      const auto o = static_cast<std::size_t>(std::find(observed.begin(), observed.end(), node) - observed.begin());
+      return response[o][static_cast<std::size_t>(at)];
+    };
+    for (std::size_t i = 0; i < nw; ++i) {
+      const int site = static_cast<int>(which[i]);
+      const int at = model_->leak_node(site);
+      const double p = run.pressure_m(at);
+      q[u][i] = p > 0.0 ? CD * area * std::sqrt(2.0 * G * p) : 0.0;
+      for (std::size_t j = 0; j < n; ++j) {
+        const WaterSensor& w = sensors_[static_cast<std::size_t>(judged_[j])];
+        double per_m3s = 0.0;
+        if (w.kind == WaterSensorKind::PRESSURE) per_m3s = head_change(model_->node(w.element), at);
+        if (w.kind == WaterSensorKind::FLOW) {
+          const Link& l = solved.links[static_cast<std::size_t>(w.element)];
+          per_m3s = run.flow_gradient(w.element) * (head_change(l.from, at) - head_change(l.to, at));
+        }
+        if (w.kind == WaterSensorKind::TANK_LEVEL) {
+          const int tank = model_->node(w.element);
+          double inflow = 0.0;  // the tank's inflow change: each link's flow towards it
+          for (std::size_t k = 0; k < solved.links.size(); ++k) {
+            const Link& l = solved.links[k];
+            if (l.from == tank) inflow += run.flow_gradient(static_cast<int>(k)) * head_change(l.to, at);
+            else if (l.to == tank) inflow += run.flow_gradient(static_cast<int>(k)) * head_change(l.from, at);
+          }
+          per_m3s = inflow * level_time_s / run.tank_area_m2(tank);
+        }
+        sig[u][i][j] = per_m3s * q[u][i] / spread_[j];
+      }
+    }
+  });
+  flow.assign(nw, 0.0);
+  for (std::size_t i = 0; i < nw; ++i) {
+    for (std::size_t u = 0; u < ns; ++u) flow[i] += q[u][i];
+    flow[i] /= static_cast<double>(std::max<std::size_t>(ns, 1));
+  }
 }
 
 void LeakDetector::train() {

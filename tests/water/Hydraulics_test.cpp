@@ -484,3 +484,39 @@ TEST_CASE("leak sites change nothing while closed, even on a network with tanks,
     for (std::size_t i = 0; i < net.nodes.size(); ++i) worst = std::max(worst, std::fabs(a[t][i] - b[t][i]));
   CHECK(worst < 1.0e-6);
 }
+
+TEST_CASE("the linear response of the heads and flows is what a small leak does, and it is symmetric") {
+  const WaterNetwork net = read_inp(std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/networks/Net3.inp");
+  const int pipe = net.link("145");
+  HydraulicModel model(net, {pipe});
+  HydraulicRun run(model);
+  CHECK_THROWS_AS(run.head_sensitivity(0), std::logic_error);  // nothing solved yet
+  run.solve();
+  const int site = model.leak_node(0);
+  const std::vector<double> at_site = run.head_sensitivity(site);
+  // A 5 mm hole: every junction's head change against the response times its outflow.
+  HydraulicRun leaking(run);
+  leaking.set_leak_area(0, std::numbers::pi * 0.005 * 0.005 / 4);
+  REQUIRE(leaking.solve().converged);
+  const double q = leaking.leak_flow_m3s(0);
+  REQUIRE(q > 1e-4);
+  int compared = 0;
+  for (int j = 0; j < model.junctions(); ++j) {
+    const double actual = leaking.heads_m()[static_cast<std::size_t>(j)] - run.heads_m()[static_cast<std::size_t>(j)];
+    if (std::fabs(actual) < 1e-3) continue;
+    CHECK(at_site[static_cast<std::size_t>(j)] * q == doctest::Approx(actual).epsilon(0.05));
+    ++compared;
+  }
+  CHECK(compared > 10);
+  // A link's flow change from its ends' head changes.
+  const int link = net.link("20");
+  const Link& l = model.solved().links[static_cast<std::size_t>(link)];
+  auto dh = [&](int node) { return node < model.junctions() ? at_site[static_cast<std::size_t>(node)] * q : 0.0; };
+  const double dq = leaking.flows_m3s()[static_cast<std::size_t>(link)] - run.flows_m3s()[static_cast<std::size_t>(link)];
+  CHECK(run.flow_gradient(link) * (dh(l.from) - dh(l.to)) == doctest::Approx(dq).epsilon(0.05));
+  // Symmetry: the head at a responds to an outflow at b as the head at b to one at a.
+  const int a = model.node(net.node("101")), b = model.node(net.node("241"));
+  CHECK(run.head_sensitivity(a)[static_cast<std::size_t>(b)] ==
+        doctest::Approx(run.head_sensitivity(b)[static_cast<std::size_t>(a)]).epsilon(1e-9));
+  CHECK(run.tank_area_m2(model.node(net.node("1"))) > 0.0);
+}

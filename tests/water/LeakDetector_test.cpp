@@ -91,6 +91,26 @@ TEST_CASE("with consumers close to their patterns, a large burst is found within
                       << a.flow_m3s * 1000 << " L/s (" << a.diameter_m * 1000 << " mm), fit " << a.fit);
 }
 
+TEST_CASE("with linear signatures the large burst is found as well, on its own pipe") {
+  const WaterNetwork net = net3();
+  LeakStudySettings s = short_study();
+  s.demand_noise.cv = 0.01;
+  s.detector.linear_signatures = true;
+  Leak burst;
+  burst.pipe = net.link("145");
+  burst.start_s = 20 * 86400 + 7 * 3600;
+  burst.peak_s = burst.start_s;
+  burst.end_s = 23 * 86400;
+  burst.diameter_m = 0.06;
+  const LeakStudyResult r = run_leak_study(net, typical_sensors(net, 10), {burst}, s);
+  REQUIRE(r.score.true_positives == 1);
+  CHECK(r.score.false_positives == 0);
+  CHECK(r.score.delay_s[0] < 12 * 3600);
+  CHECK(r.score.distance_m[0] <= 300.0);
+  MESSAGE("found after " << r.score.delay_s[0] / 3600 << " h, " << r.score.distance_m[0] << " m away; signatures "
+                         << r.signature_seconds << " s");
+}
+
 TEST_CASE("the same study gives the same alerts bit for bit, on one thread or several") {
   const WaterNetwork net = net3();
   LeakStudySettings s = short_study();
