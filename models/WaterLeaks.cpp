@@ -333,10 +333,7 @@ sim::ReplicationResults WaterLeakModel::run(const sim::ReplicationContext& ctx) 
   // The leak window: from a day after training to a week before the end.
   const double window_s = static_cast<double>(s.duration_s - s.detector.training_s - 8 * 86400);
   sim::RandomStream count_rng(ctx.seed, ctx.replication, 0, "leak_count");
-  std::size_t pipes = 0;
-  for (int k : water::open_pipes(net))
-    pipes += net.nodes[net.links[k].from].kind == water::NodeKind::JUNCTION &&
-             net.nodes[net.links[k].to].kind == water::NodeKind::JUNCTION;
+  const std::size_t pipes = water::leakable_pipes(net).size();
   s.leaks = static_cast<int>(std::min<std::uint64_t>(count_rng.poisson(params_.leak_rate_per_s * window_s), pipes));
   const std::vector<water::Leak> leaks = water::random_leaks(net, s);
 

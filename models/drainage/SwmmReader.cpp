@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "sim/InpText.hpp"
 #include "sim/Scenario.hpp"
 
 namespace citytwin::models::drainage {
@@ -287,32 +288,9 @@ struct Line {
 Line tokenize(std::string_view raw, int number) {
   Line line;
   line.number = number;
-  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  std::string_view trimmed = raw;
-  while (!trimmed.empty() && blank(trimmed.front())) trimmed.remove_prefix(1);
-  while (!trimmed.empty() && blank(trimmed.back())) trimmed.remove_suffix(1);
-  line.text = std::string(trimmed);
+  line.text = std::string(sim::inp_trim(raw));
   std::string_view data = raw.substr(0, raw.find(';'));
-  std::size_t i = 0;
-  while (i < data.size()) {
-    if (blank(data[i])) {
-      ++i;
-      continue;
-    }
-    std::size_t end = 0;
-    if (data[i] == '"') {
-      ++i;
-      end = data.find('"', i);
-      if (end == std::string_view::npos) end = data.size();
-      line.tokens.emplace_back(data.substr(i, end - i));
-      i = end + 1;
-    } else {
-      end = i;
-      while (end < data.size() && !blank(data[end])) ++end;
-      line.tokens.emplace_back(data.substr(i, end - i));
-      i = end;
-    }
-  }
+  line.tokens = sim::inp_tokens(data);
   return line;
 }
 

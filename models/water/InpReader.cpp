@@ -14,6 +14,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "sim/InpText.hpp"
 #include "sim/Scenario.hpp"
 
 namespace citytwin::models::water {
@@ -171,38 +172,13 @@ struct Line {
 Line tokenize(std::string_view raw, int number) {
   Line line;
   line.number = number;
-  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  auto trim = [&](std::string_view s) {
-    while (!s.empty() && blank(s.front())) s.remove_prefix(1);
-    while (!s.empty() && blank(s.back())) s.remove_suffix(1);
-    return s;
-  };
-  line.text = std::string(trim(raw));
+  line.text = std::string(sim::inp_trim(raw));
   std::string_view data = raw;
   if (const std::size_t semicolon = raw.find(';'); semicolon != std::string_view::npos) {
-    line.comment = std::string(trim(raw.substr(semicolon + 1)));
+    line.comment = std::string(sim::inp_trim(raw.substr(semicolon + 1)));
     data = raw.substr(0, semicolon);
   }
-  std::size_t i = 0;
-  while (i < data.size()) {
-    if (blank(data[i])) {
-      ++i;
-      continue;
-    }
-    std::size_t end = 0;
-    if (data[i] == '"') {
-      ++i;
-      end = data.find('"', i);
-      if (end == std::string_view::npos) end = data.size();
-      line.tokens.emplace_back(data.substr(i, end - i));
-      i = end + 1;
-    } else {
-      end = i;
-      while (end < data.size() && !blank(data[end])) ++end;
-      line.tokens.emplace_back(data.substr(i, end - i));
-      i = end;
-    }
-  }
+  line.tokens = sim::inp_tokens(data);
   return line;
 }
 

@@ -12,11 +12,16 @@
 
 namespace citytwin::models::water {
 
-std::vector<Leak> random_leaks(const WaterNetwork& net, const LeakStudySettings& s) {
+std::vector<int> leakable_pipes(const WaterNetwork& net) {
   std::vector<int> pipes = open_pipes(net);
   std::erase_if(pipes, [&](int k) {
     return net.nodes[net.links[k].from].kind != NodeKind::JUNCTION || net.nodes[net.links[k].to].kind != NodeKind::JUNCTION;
   });
+  return pipes;
+}
+
+std::vector<Leak> random_leaks(const WaterNetwork& net, const LeakStudySettings& s) {
+  std::vector<int> pipes = leakable_pipes(net);
   if (static_cast<int>(pipes.size()) < s.leaks)
     throw std::invalid_argument("leak study: " + std::to_string(s.leaks) + " leaks asked for, but " + net.path +
                                 " has only " + std::to_string(pipes.size()) + " pipes between junctions");

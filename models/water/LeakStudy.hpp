@@ -35,6 +35,9 @@ struct LeakStudySettings {
   std::uint32_t replication = 0;
 };
 
+/// The pipes a leak may be drawn on: open pipes between two junctions.
+std::vector<int> leakable_pipes(const WaterNetwork& net);
+
 /// Leaks as the settings draw them (stream: seed, replication, "leaks").
 std::vector<Leak> random_leaks(const WaterNetwork& net, const LeakStudySettings& settings);
 

@@ -26,6 +26,17 @@ LeakStudySettings short_study() {
   return s;
 }
 
+/// A 60 mm burst on pipe 145 from day 20, 07:00, repaired on day 23.
+Leak large_burst(const WaterNetwork& net) {
+  Leak burst;
+  burst.pipe = net.link("145");
+  burst.start_s = 20 * 86400 + 7 * 3600;
+  burst.peak_s = burst.start_s;
+  burst.end_s = 23 * 86400;
+  burst.diameter_m = 0.06;
+  return burst;
+}
+
 }  // namespace
 
 TEST_CASE("a copy of a run goes on exactly as the run itself") {
@@ -68,12 +79,7 @@ TEST_CASE("with consumers close to their patterns, a large burst is found within
   const WaterNetwork net = net3();
   LeakStudySettings s = short_study();
   s.demand_noise.cv = 0.01;
-  Leak burst;
-  burst.pipe = net.link("145");
-  burst.start_s = 20 * 86400 + 7 * 3600;
-  burst.peak_s = burst.start_s;
-  burst.end_s = 23 * 86400;
-  burst.diameter_m = 0.06;
+  const Leak burst = large_burst(net);
   const auto sensors = typical_sensors(net, 10);
   const LeakStudyResult r = run_leak_study(net, sensors, {burst}, s);
   REQUIRE(r.score.true_positives == 1);
@@ -96,12 +102,7 @@ TEST_CASE("with linear signatures the large burst is found as well, on its own p
   LeakStudySettings s = short_study();
   s.demand_noise.cv = 0.01;
   s.detector.linear_signatures = true;
-  Leak burst;
-  burst.pipe = net.link("145");
-  burst.start_s = 20 * 86400 + 7 * 3600;
-  burst.peak_s = burst.start_s;
-  burst.end_s = 23 * 86400;
-  burst.diameter_m = 0.06;
+  const Leak burst = large_burst(net);
   const LeakStudyResult r = run_leak_study(net, typical_sensors(net, 10), {burst}, s);
   REQUIRE(r.score.true_positives == 1);
   CHECK(r.score.false_positives == 0);
