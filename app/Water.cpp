@@ -303,6 +303,10 @@ int leaks(int argc, char** argv) {
               "score %.0f EUR of a perfect %.0f EUR (%.1f%%); run %.1f s, signatures %.1f s\n",
               sc.true_positives, r.leaks.size(), sc.false_positives, sc.missed, found ? mean_delay / found / 3600 : 0.0,
               sc.score_eur, sc.perfect_eur, 100 * sc.share, r.seconds, r.signature_seconds);
+  if (r.unbalanced + r.detector_unbalanced > 0)
+    std::printf("warning: %zu solutions of the network and %zu of the detector's model did not converge within the "
+                "trials (kept, as UNBALANCED CONTINUE %d)\n",
+                r.unbalanced, r.detector_unbalanced, water::UNBALANCED_CONTINUE_TRIALS);
   return EXIT_OK;
 }
 

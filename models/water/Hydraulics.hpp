@@ -63,6 +63,10 @@ class HydraulicModel {
 };
 
 /// What one hydraulic solution took.
+/// Extra trials, with link statuses frozen, that long runs give an unbalanced solution instead of stopping (as
+/// EPANET's `UNBALANCED CONTINUE 10`): a year with leaks must not end at its first hard hour.
+inline constexpr int UNBALANCED_CONTINUE_TRIALS = 10;
+
 struct SolveInfo {
   int iterations = 0;
   double relative_error = 0.0;  ///< sum of flow changes / sum of flows at the last trial

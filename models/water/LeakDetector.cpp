@@ -96,6 +96,8 @@ LeakDetector::LeakDetector(const WaterNetwork& nominal, std::vector<WaterSensor>
   t.report_step_s = step_s_;
   t.report_start_s = 0;
   t.duration_s = std::numeric_limits<std::int32_t>::max();
+  // A network that says UNBALANCED STOP would end the detector's run at its first unconverged solution.
+  if (net_.options.unbalanced_continue < 0) net_.options.unbalanced_continue = UNBALANCED_CONTINUE_TRIALS;
   candidates_ = open_pipes(net_);
   model_ = std::make_unique<HydraulicModel>(net_, candidates_);
   distances_ = std::make_unique<PipeDistances>(net_);
@@ -129,6 +131,8 @@ std::vector<LeakAlert> LeakDetector::advance(std::int64_t now_s) {
   while (run_->time_s() + settings_.window_s <= now_s - settings_.lateness_s) process_window(out);
   return out;
 }
+
+std::size_t LeakDetector::unbalanced() const { return run_->warnings().size(); }
 
 void LeakDetector::repaired(int pipe, std::int64_t time_s) { repairs_.emplace_back(time_s, pipe); }
 

@@ -127,6 +127,9 @@ class LeakDetector {
   std::uint64_t corrections() const { return corrections_; }
   /// Seconds spent simulating signatures (in parallel).
   double signature_seconds() const { return signature_seconds_; }
+  /// Solutions of the nominal model that did not converge within the trials (kept, as EPANET's UNBALANCED
+  /// CONTINUE does: the detector never stops on them).
+  std::size_t unbalanced() const;
 
  private:
   struct Absorbed {

@@ -117,6 +117,7 @@ LeakStudyResult run_leak_study(const WaterNetwork& net, const std::vector<WaterS
   real.times.hydraulic_step_s = s.interval_s;
   real.times.report_step_s = s.interval_s;
   real.times.report_start_s = 0;
+  if (real.options.unbalanced_continue < 0) real.options.unbalanced_continue = UNBALANCED_CONTINUE_TRIALS;
   std::vector<WaterSensor> timed = sensors;
   for (WaterSensor& w : timed)
     if (w.kind != WaterSensorKind::DEMAND_METER) w.interval_s = s.interval_s;
@@ -151,6 +152,7 @@ LeakStudyResult run_leak_study(const WaterNetwork& net, const std::vector<WaterS
   };
   hooks.after_solve = [&](const HydraulicRun& run) {
     const std::int64_t t = run.time_s();
+    result.unbalanced = run.warnings().size();
     for (const detection::Reading& r : sampler.observe(run)) {
       if (carrier) carrier->send(r, t);
       else if (detector) detector->consume(r);
@@ -174,6 +176,7 @@ LeakStudyResult run_leak_study(const WaterNetwork& net, const std::vector<WaterS
     take(detector->advance(s.duration_s + s.detector.lateness_s + s.interval_s));
     result.windows = detector->windows();
     result.signature_seconds = detector->signature_seconds();
+    result.detector_unbalanced = detector->unbalanced();
   }
   result.dropped = sampler.dropped();
   result.score = score_battledim(leaks, result.volumes, result.detections, PipeDistances(net));

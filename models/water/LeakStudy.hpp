@@ -70,6 +70,8 @@ struct LeakStudyResult {
   LeakScore score;
   std::vector<ResidualWindow> windows;       ///< the detector's judged windows
   std::uint64_t readings = 0, dropped = 0;
+  /// Solutions that did not converge within the trials: of the real network, and of the detector's nominal one.
+  std::size_t unbalanced = 0, detector_unbalanced = 0;
   double seconds = 0.0, signature_seconds = 0.0;
 };
 

@@ -112,6 +112,25 @@ TEST_CASE("with linear signatures the large burst is found as well, on its own p
                          << r.signature_seconds << " s");
 }
 
+TEST_CASE("a network that says UNBALANCED STOP runs its whole study, its unconverged solutions counted") {
+  WaterNetwork net = net3();
+  net.options.unbalanced_continue = -1;
+  net.options.max_trials = 3;
+  net.options.accuracy = 1e-300;  // no solution converges
+  LeakStudySettings s;
+  s.duration_s = 3 * 86400;
+  s.detector.warmup_s = 0;
+  s.detector.training_s = 86400;
+  const LeakStudyResult r = run_leak_study(net, typical_sensors(net, 5), {}, s);
+  CHECK(r.unbalanced > 0);
+  CHECK(r.detector_unbalanced > 0);
+  // Both runs went to the end: the readings of every interval, and the detector's every window.
+  REQUIRE(!r.windows.empty());
+  CHECK(r.windows.back().end_s == s.duration_s);
+  CHECK(r.windows.size() == static_cast<std::size_t>(s.duration_s / s.detector.window_s));
+  CHECK(r.readings + r.dropped >= static_cast<std::uint64_t>(s.duration_s / s.interval_s) * 5);
+}
+
 TEST_CASE("the same study gives the same alerts bit for bit, on one thread or several") {
   const WaterNetwork net = net3();
   LeakStudySettings s = short_study();
