@@ -24,6 +24,7 @@
 #include "app/Live.hpp"
 #include "app/Progress.hpp"
 #include "app/Report.hpp"
+#include "app/Drainage.hpp"
 #include "app/Water.hpp"
 #include "models/City.hpp"
 #include "models/PublicSafety.hpp"
@@ -68,6 +69,7 @@ const char* USAGE =
     "  place SCENARIO      choose microphone sites (greedy, against random and the exact optimum), as GeoJSON\n"
     "  place NET.inp       choose pressure sensor sites on a pipe network that see the most leaks (same methods)\n"
     "  hydraulics NET.inp  run an EPANET network file's hydraulics alone; --csv DIR writes heads, pressures, flows\n"
+    "  drainage MODEL.inp  run an EPA SWMM file's runoff and kinematic wave routing; --csv DIR writes its tables\n"
     "  leaks NET.inp       a year of leaks on a network, its sensors and the leak-detection core, scored (BattLeDIM)\n"
     "  shadow SCENARIO     run the scenario's detection core on live devices beside the existing system\n"
     "  schema              print the JSON Schema that scenario files are checked against\n"
@@ -500,8 +502,10 @@ int dispatch(int argc, char** argv) {
   if (command == "shadow") return app::shadow(sub_argc, sub_argv, CITYTWIN_VERSION);
   if (command == "hydraulics") return app::hydraulics(sub_argc, sub_argv);
   if (command == "leaks") return app::leaks(sub_argc, sub_argv);
+  if (command == "drainage") return app::drainage(sub_argc, sub_argv);
   throw UsageError("unknown command '" + command +
-                   "'; commands are run, compare, shadow, hydraulics, leaks, validate, list-models, map, place, schema");
+                   "'; commands are run, compare, shadow, hydraulics, leaks, drainage, validate, list-models, map, place, "
+                   "schema");
 }
 
 }  // namespace

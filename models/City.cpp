@@ -1,6 +1,7 @@
 // Registration of the model families and construction of a variant's model.
 #include "models/City.hpp"
 
+#include "models/Floods.hpp"
 #include "models/PublicSafety.hpp"
 #include "models/ShopAlertChain.hpp"
 #include "models/WaterLeaks.hpp"
@@ -19,6 +20,7 @@ void register_models(sim::Registry& registry) {
   register_shop_alerts(registry);
   register_public_safety(registry);
   register_water_leaks(registry);
+  register_floods(registry);
 }
 
 std::unique_ptr<const sim::Model> build_model(const sim::Variant& variant) {
@@ -30,6 +32,8 @@ std::unique_ptr<const sim::Model> build_model(const sim::Variant& variant) {
       return std::make_unique<PublicSafetyModel>(PublicSafetyParams::from_scenario(variant.params, variant.directory));
     if (model == "water_leaks")
       return std::make_unique<WaterLeakModel>(WaterLeakParams::from_scenario(variant.params, variant.directory));
+    if (model == "floods")
+      return std::make_unique<FloodModel>(FloodParams::from_scenario(variant.params, variant.directory));
     throw sim::ScenarioError("at 'model': no model family is named '" + model + "'");
   } catch (const sim::ScenarioError& e) {
     if (variant.option == "base" && variant.sweep_point.empty()) throw;

@@ -9,6 +9,7 @@
 #include <map>
 #include <utility>
 
+#include "models/NetworkCarrier.hpp"
 #include "models/placement/PlacementProblem.hpp"
 #include "models/water/InpReader.hpp"
 #include "models/water/SensorPlacement.hpp"
@@ -128,44 +129,6 @@ sim::Params section_of(const Json& scenario, const char* key, const std::vector<
   keep.push_back(sim::with_defaults(scenario.contains(key) ? scenario.at(key) : Json::object(), specs));
   return sim::Params(keep.back(), key);
 }
-
-// The sensors' network between each pressure sensor and meter and the platform; SCADA's flows and levels arrive
-// directly. The engine runs the network's events up to each hydraulic time.
-class NetworkCarrier final : public water::ReadingCarrier {
- public:
-  NetworkCarrier(const Network& network, const std::vector<int>& device, std::uint64_t seed, std::uint32_t replication)
-      : device_(device),
-        run_(network, sim_, seed, replication, [this](const MessageOutcome& o) { arrived(o); }, false,
-             "sensor_network") {}
-
-  void send(const detection::Reading& reading, std::int64_t now_s) override {
-    const int d = device_[reading.sensor];
-    if (d < 0) {
-      deliver(reading);
-      return;
-    }
-    sim_.run_until(sim::Time::seconds(static_cast<double>(now_s)));
-    in_flight_.emplace(next_tag_, reading);
-    run_.send(static_cast<std::uint32_t>(d), next_tag_++);
-  }
-  void advance(std::int64_t t_s) override { sim_.run_until(sim::Time::seconds(static_cast<double>(t_s))); }
-
-  const NetworkRun& run() const { return run_; }
-  std::uint64_t events() const { return sim_.events_run(); }
-
- private:
-  void arrived(const MessageOutcome& o) {
-    auto it = in_flight_.find(o.tag);
-    if (it == in_flight_.end()) return;
-    if (o.ok) deliver(it->second);
-    in_flight_.erase(it);
-  }
-  const std::vector<int>& device_;
-  sim::Simulation sim_;
-  NetworkRun run_;
-  std::map<std::uint64_t, detection::Reading> in_flight_;
-  std::uint64_t next_tag_ = 0;
-};
 
 const char* kind_name(water::WaterSensorKind k) {
   switch (k) {

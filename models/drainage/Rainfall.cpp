@@ -190,6 +190,18 @@ Hyetograph storms_hyetograph(const std::vector<Storm>& storms, std::int64_t dura
   return h;
 }
 
+Hyetograph shaped_storm(const Storm& storm, const IdfCurve& shape_of, bool alternating_block, std::int64_t step_s,
+                        double peak_fraction) {
+  if (step_s <= 0) throw std::invalid_argument("shaped storm: the step must be positive");
+  const std::int64_t duration = std::max<std::int64_t>(1, (storm.duration_s + step_s - 1) / step_s) * step_s;
+  Hyetograph h = alternating_block ? alternating_block_storm(shape_of, duration, step_s, peak_fraction)
+                                   : chicago_storm(shape_of, duration, step_s, peak_fraction);
+  const double scale = storm.depth_m() / h.depth_m();
+  for (double& i : h.intensity_m_per_s) i *= scale;
+  h.start_s = storm.start_s;
+  return h;
+}
+
 // --- Moving storms --------------------------------------------------------------------------------------
 
 Hyetograph storm_at(const Hyetograph& storm, const StormPath& path, double x_m, double y_m) {

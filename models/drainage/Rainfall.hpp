@@ -84,6 +84,12 @@ std::vector<Storm> generate_storms(const StormClimate& climate, std::int64_t dur
 /// in it.
 Hyetograph storms_hyetograph(const std::vector<Storm>& storms, std::int64_t duration_s, std::int64_t step_s);
 
+/// A storm of the generator given a design storm's shape: over its duration (rounded up to whole steps), the Chicago
+/// or alternating-block profile of `shape_of` (its b and c; a sets nothing) peaking at `peak_fraction`, scaled to the
+/// storm's depth. Stochastic storms so shaped peak as real ones do, where rectangular pulses never would.
+Hyetograph shaped_storm(const Storm& storm, const IdfCurve& shape_of, bool alternating_block, std::int64_t step_s,
+                        double peak_fraction);
+
 /// A storm cell moving in a straight line: it passes `origin` at time 0 of the hyetograph it carries and travels
 /// towards `heading_deg` (clockwise from north, the map's +y) at `speed_m_per_s`. Across its track the rain falls off
 /// as a Gaussian of `width_m` (standard deviation); a width of 0 keeps the whole intensity everywhere.

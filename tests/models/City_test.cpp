@@ -32,7 +32,7 @@ TEST_CASE("every registered parameter has a description, and a default unless re
   models::register_models(r);
   CHECK(r.components().size() >= 5);
   // The parameters a section cannot do without (the section itself is optional).
-  const std::set<std::string> required = {"zones.file", "water_network.file"};
+  const std::set<std::string> required = {"zones.file", "water_network.file", "drainage_model.file"};
   for (const auto& c : r.components()) {
     CHECK(!c.description.empty());
     check_params(c.params, c.name, required);

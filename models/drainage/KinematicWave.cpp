@@ -1,0 +1,708 @@
+// SWMM 5.2's kinematic wave and steady flow routing (its flowrout.c, kinwave.c, node.c and link.c), in SI.
+#include "models/drainage/KinematicWave.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <string>
+
+#include "models/drainage/Numerics.hpp"
+#include "sim/Scenario.hpp"
+
+namespace citytwin::models::drainage {
+
+namespace {
+
+constexpr double FT = 0.3048;
+const double MANNING = 1.486 * std::cbrt(FT);          // SWMM's PHI for metres
+constexpr double GRAVITY = 32.2 * FT;                  // SWMM's g
+constexpr double FUDGE_M = 0.0001 * FT;                // SWMM's FUDGE as a depth
+constexpr double FUDGE_M3 = 0.0001 * FT * FT * FT;     // ... as a volume or a flow
+constexpr double MIN_DELTA_Z_M = 0.001 * FT;           // least drop along a conduit
+constexpr double TINY = 1.0e-6;                        // of normalized flows
+constexpr double WX = 0.6, WT = 0.6, EPSIL = 0.001;    // kinematic wave weights and tolerance
+constexpr double OMEGA = 0.55;                         // storage under-relaxation
+constexpr int MAX_STORAGE_ITERATIONS = 10;
+constexpr double STORAGE_TOLERANCE_M = 0.005 * FT;
+
+[[noreturn]] void refuse(const DrainageNetwork& net, int line, const std::string& what) {
+  throw sim::ScenarioError(net.path + ":" + std::to_string(line) + ": " + what);
+}
+
+// ---- Storage units -------------------------------------------------------------------------------------------
+
+double storage_area(const Storage& s, const DrainageNetwork& net, double d) {
+  switch (s.shape) {
+    case StorageShape::TABULAR: {
+      const Curve& c = net.curves[s.curve];
+      if (c.x.size() == 1 || d <= c.x.front()) return c.y.front();
+      std::size_t i = 1;
+      while (i + 1 < c.x.size() && d > c.x[i]) ++i;
+      return c.y[i - 1] + (d - c.x[i - 1]) * (c.y[i] - c.y[i - 1]) / (c.x[i] - c.x[i - 1]);
+    }
+    case StorageShape::FUNCTIONAL: return s.a0_m2 + s.a1 * std::pow(d, s.a2);
+    default: return s.a0_m2 + d * (s.a1 + d * s.a2);
+  }
+}
+
+/// Volume of a tabular curve up to depth d by trapezoids, constant area beyond its last point.
+double tabular_volume(const Curve& c, double d) {
+  if (d == 0.0) return 0.0;
+  double x1 = c.x.front(), y1 = c.y.front(), v = 0.0;
+  if (d <= x1) return x1 > 0.0 ? d * d * y1 / x1 / 2.0 : 0.0;
+  for (std::size_t i = 1; i < c.x.size(); ++i) {
+    const double x2 = c.x[i], y2 = c.y[i];
+    if (d <= x2) {
+      const double y = y1 + (d - x1) * (y2 - y1) / (x2 - x1);
+      return v + (d - x1) * (y1 + y) / 2.0;
+    }
+    v += (x2 - x1) * (y1 + y2) / 2.0;
+    x1 = x2;
+    y1 = y2;
+  }
+  return v + (d - x1) * y1;
+}
+
+/// Depth of a tabular curve holding volume v.
+double tabular_depth(const Curve& c, double v) {
+  double x1 = c.x.front(), y1 = c.y.front();
+  double v1 = x1 > 0.0 ? x1 * y1 / 2.0 : 0.0;
+  if (v <= v1) return x1 > 0.0 && y1 > 0.0 ? std::sqrt(2.0 * v * x1 / y1) : 0.0;
+  for (std::size_t i = 1; i < c.x.size(); ++i) {
+    const double x2 = c.x[i], y2 = c.y[i], v2 = v1 + (x2 - x1) * (y1 + y2) / 2.0;
+    if (v <= v2) {
+      // Solve v − v1 = y1·e + (slope/2)·e² for the depth e above x1.
+      const double slope = (y2 - y1) / (x2 - x1), dv = v - v1;
+      if (std::fabs(slope) < 1.0e-12) return x1 + dv / y1;
+      return x1 + (std::sqrt(y1 * y1 + 2.0 * slope * dv) - y1) / slope;
+    }
+    x1 = x2;
+    y1 = y2;
+    v1 = v2;
+  }
+  return y1 > 0.0 ? x1 + (v - v1) / y1 : x1;
+}
+
+double storage_volume(const RoutingModel& m, int node, double d) {
+  const DrainageNetwork& net = *m.net;
+  const Storage& s = net.storage[net.nodes[node].kind_index];
+  const NodeParams& p = m.nodes[node];
+  if (d == 0.0) return 0.0;
+  if (d >= p.full_depth_m && p.full_volume_m3 > 0.0) return p.full_volume_m3;
+  switch (s.shape) {
+    case StorageShape::TABULAR: return tabular_volume(net.curves[s.curve], d);
+    case StorageShape::FUNCTIONAL: return s.a0_m2 * d + s.a1 / (s.a2 + 1.0) * std::pow(d, s.a2 + 1.0);
+    default: return d * (s.a0_m2 + d * (s.a1 / 2.0 + d * s.a2 / 3.0));
+  }
+}
+
+double storage_depth(const RoutingModel& m, int node, double v) {
+  const DrainageNetwork& net = *m.net;
+  const Storage& s = net.storage[net.nodes[node].kind_index];
+  const NodeParams& p = m.nodes[node];
+  if (p.full_volume_m3 > 0.0 && v >= p.full_volume_m3) return p.full_depth_m;
+  if (v == 0.0) return 0.0;
+  const double a0 = s.a0_m2, a1 = s.a1, a2 = s.a2, tolerance = 0.001 * net.units.length_m;
+  auto newton = [&](double d) {
+    find_root_newton(0.0, p.full_depth_m, d, tolerance, [&](double y, double& f, double& df) {
+      f = storage_volume(m, node, y) - v;
+      df = storage_area(s, net, y);
+    });
+    return d;
+  };
+  double d = 0.0;
+  switch (s.shape) {
+    case StorageShape::TABULAR: d = tabular_depth(net.curves[s.curve], v); break;
+    case StorageShape::CYLINDRICAL: d = v / a0; break;
+    case StorageShape::PARABOLIC: d = std::sqrt(2.0 * v / a1); break;
+    case StorageShape::FUNCTIONAL:
+      if (a2 == 0.0) d = v / (a0 + a1);
+      else if (a0 == 0.0) d = std::pow(v / (a1 / (a2 + 1.0)), 1.0 / (a2 + 1.0));
+      else if (a2 == 1.0 && a1 > 0.0) d = (std::sqrt(a0 * a0 + 2.0 * a1 * v) - a0) / a1;
+      else d = newton(v / (a0 + a1));
+      break;
+    case StorageShape::CONICAL:
+    case StorageShape::PYRAMIDAL: d = newton(v / a0); break;
+  }
+  return std::min(d, p.full_depth_m);
+}
+
+bool is_storage(const DrainageNetwork& net, int node) { return net.nodes[node].kind == NodeKind::STORAGE; }
+
+double node_volume(const RoutingModel& m, int node, double d) {
+  if (is_storage(*m.net, node)) return storage_volume(m, node, d);
+  const NodeParams& p = m.nodes[node];
+  return p.full_depth_m > 0.0 ? p.full_volume_m3 * (d / p.full_depth_m) : 0.0;
+}
+
+double node_depth(const RoutingModel& m, int node, double v) {
+  return is_storage(*m.net, node) ? storage_depth(m, node, v) : 0.0;
+}
+
+// ---- Link inflows --------------------------------------------------------------------------------------------
+
+/// Flow a conduit draws from a storage unit: normal flow at the depth above its inlet.
+double storage_outflow_to_conduit(const RoutingModel& m, const RoutingState& st, int link) {
+  const LinkParams& p = m.links[link];
+  const double y = st.nodes[m.net->links[link].from].new_depth_m - p.offset1_m;
+  if (y <= 0.0) return 0.0;
+  if (y >= p.section.y_full_m) return p.q_full_m3s;
+  return p.beta * p.section.section_factor_of_area(p.section.area_of_depth(y));
+}
+
+/// What a node offers a link leaving it (SWMM's node_getOutflow).
+double node_outflow(const RoutingModel& m, const RoutingState& st, int node, int link) {
+  if (is_storage(*m.net, node)) {
+    return m.net->links[link].kind == LinkKind::CONDUIT ? storage_outflow_to_conduit(m, st, link) : 0.0;
+  }
+  return st.nodes[node].inflow_m3s + st.nodes[node].overflow_m3s;
+}
+
+/// ARMCO head loss of a flap gate, m.
+double flap_gate_loss(double velocity, double head) {
+  return (4.0 / GRAVITY) * velocity * velocity * std::exp(-1.15 * velocity / std::sqrt(head));
+}
+
+double orifice_flow(const LinkParams& p, double head, double f, bool flap_gate) {
+  if (head == 0.0 || f <= 0.0) return 0.0;
+  double q = f < 1.0 ? p.orifice_weir_coefficient * std::pow(f, 1.5) : p.orifice_coefficient * std::sqrt(head);
+  if (flap_gate) {
+    const double v = q / p.section.area_of_depth(p.section.y_full_m), loss = flap_gate_loss(v, head);
+    if (f < 1.0) f = std::max(f - loss / p.orifice_critical_height_m, 0.0);
+    else head = std::max(head - loss, 0.0);
+    q = orifice_flow(p, head, f, false);
+  }
+  return q;
+}
+
+/// Flow through an orifice leaving a storage unit (SWMM's orifice_getInflow; downstream head is not felt).
+double orifice_inflow(const RoutingModel& m, const RoutingState& st, int link) {
+  const DrainageNetwork& net = *m.net;
+  const Link& k = net.links[link];
+  const Orifice& o = net.orifices[k.kind_index];
+  const LinkParams& p = m.links[link];
+  const Node& n1 = net.nodes[k.from];
+  const double y1 = st.nodes[k.from].new_depth_m, h1 = y1 + n1.invert_m, h2 = n1.invert_m;
+  const double crest = n1.invert_m + p.offset1_m;
+  double head, f;
+  if (o.type == OrificeType::BOTTOM) {
+    head = h1 < crest ? 0.0 : (h2 > crest ? h1 - h2 : h1 - crest);
+    f = std::min(head / p.orifice_critical_height_m, 1.0);
+  } else {
+    const double crown = crest + p.section.y_full_m, mid = (crest + crown) / 2.0;
+    f = h1 < crown && crown > crest ? (h1 - crest) / (crown - crest) : 1.0;
+    head = f < 1.0 ? h1 - crest : (h2 < mid ? h1 - mid : h1 - h2);
+  }
+  if (head <= FUDGE_M || y1 <= FUDGE_M) return 0.0;
+  return orifice_flow(p, head, f, o.flap_gate);
+}
+
+/// Weir flow through the central part (q1) and the triangular ends (q2) under `head`.
+void weir_flow(const Weir& w, const LinkParams& p, double head, bool flap_gate, double& q1, double& q2) {
+  q1 = q2 = 0.0;
+  if (head <= 0.0) return;
+  const double length = p.section.w_max_m;
+  switch (w.type) {
+    case WeirType::TRANSVERSE:
+      q1 = w.discharge_coefficient * std::max(length - 0.1 * w.end_contractions * head, 0.0) * std::pow(head, 1.5);
+      break;
+    case WeirType::SIDEFLOW:
+      q1 = w.discharge_coefficient * std::pow(std::max(length - 0.1 * w.end_contractions * head, 0.0), 0.83) *
+           std::pow(head, 1.67);
+      break;
+    case WeirType::V_NOTCH: q1 = w.discharge_coefficient * p.weir_slope * std::pow(head, 2.5); break;
+    case WeirType::TRAPEZOIDAL:
+      q1 = w.discharge_coefficient * p.section.width_of_depth(0.0) * std::pow(head, 1.5);
+      q2 = w.end_coefficient * p.weir_slope * std::pow(head, 2.5);
+      break;
+    case WeirType::ROADWAY: break;
+  }
+  if (flap_gate) {
+    const double area = p.section.area_of_depth(std::min(head, p.section.y_full_m));
+    if (area > TINY * FT * FT) {
+      const double h = std::max(head - flap_gate_loss((q1 + q2) / area, head), 0.0);
+      weir_flow(w, p, h, false, q1, q2);
+    }
+  }
+}
+
+/// Flow over a weir leaving a storage unit (SWMM's weir_getInflow under kinematic wave).
+double weir_inflow(const RoutingModel& m, const RoutingState& st, int link) {
+  const DrainageNetwork& net = *m.net;
+  const Link& k = net.links[link];
+  const Weir& w = net.weirs[k.kind_index];
+  const LinkParams& p = m.links[link];
+  const Node& n1 = net.nodes[k.from];
+  const double h1 = st.nodes[k.from].new_depth_m + n1.invert_m;
+  if (!(h1 > n1.invert_m)) return 0.0;
+  const double crest = n1.invert_m + p.offset1_m, crown = crest + p.section.y_full_m;
+  double head = h1 - crest;
+  if (head <= FUDGE_M || crest >= crown) return 0.0;
+  if (h1 >= crown) {
+    if (w.can_surcharge) {
+      // A submerged crown: an orifice at the weir's mid-height.
+      double h = h1 - (crest + crown) / 2.0;
+      double q = p.weir_surcharge_coefficient * std::sqrt(h);
+      if (w.flap_gate) {
+        const double a = p.section.area_of_depth(p.section.y_full_m);
+        if (a > 0.0) {
+          h = std::max(h - flap_gate_loss(q / a, crown - crest), 0.0);
+          q = p.weir_surcharge_coefficient * std::sqrt(h);
+        }
+      }
+      return q;
+    }
+    head = crown - crest;
+  }
+  double q1 = 0.0, q2 = 0.0;
+  weir_flow(w, p, head, w.flap_gate, q1, q2);
+  return q1 + q2;
+}
+
+double outlet_inflow(const RoutingModel& m, const RoutingState& st, int link) {
+  const DrainageNetwork& net = *m.net;
+  const Link& k = net.links[link];
+  const Outlet& o = net.outlets[k.kind_index];
+  const double y1 = st.nodes[k.from].new_depth_m, head = y1 - m.links[link].offset1_m;
+  if (head <= FUDGE_M || y1 <= FUDGE_M) return 0.0;
+  if (o.curve >= 0) {
+    const Curve& c = net.curves[o.curve];
+    if (head <= c.x.front()) return c.y.front();
+    std::size_t i = 1;
+    while (i + 1 < c.x.size() && head > c.x[i]) ++i;
+    if (head >= c.x.back()) return c.y.back();
+    return c.y[i - 1] + (head - c.x[i - 1]) * (c.y[i] - c.y[i - 1]) / (c.x[i] - c.x[i - 1]);
+  }
+  return o.coefficient * std::pow(head, o.exponent);
+}
+
+/// A link's inflow over the step, limited by what its upstream node holds (SWMM's getLinkInflow).
+double link_inflow(const RoutingModel& m, const RoutingState& st, int link, double dt) {
+  const DrainageNetwork& net = *m.net;
+  const Link& k = net.links[link];
+  const int n1 = k.from;
+  double q = 0.0;
+  switch (k.kind) {
+    case LinkKind::CONDUIT: {
+      q = node_outflow(m, st, n1, link);
+      const double limit = net.conduits[k.kind_index].max_flow_m3s;
+      if (limit > 0.0) q = std::min(q, limit);
+      break;
+    }
+    case LinkKind::PUMP: q = st.nodes[n1].inflow_m3s + st.nodes[n1].overflow_m3s; break;
+    case LinkKind::ORIFICE: q = is_storage(net, n1) ? orifice_inflow(m, st, link) : 0.0; break;
+    case LinkKind::WEIR: q = is_storage(net, n1) ? weir_inflow(m, st, link) : 0.0; break;
+    case LinkKind::OUTLET: q = is_storage(net, n1) ? outlet_inflow(m, st, link) : 0.0; break;
+  }
+  if (m.nodes[n1].full_volume_m3 > 0.0) q = std::min(q, st.nodes[n1].inflow_m3s + st.nodes[n1].old_volume_m3 / dt);
+  return std::max(0.0, q);
+}
+
+// ---- Conduits ------------------------------------------------------------------------------------------------
+
+/// The kinematic wave through one conduit (SWMM's kinwave_execute): `qin` in, the outflow returned; `qin` is cut to
+/// the conduit's full flow.
+double kinematic_wave(const RoutingModel& m, RoutingState& st, int link, double& qin_total, double dt) {
+  const LinkParams& p = m.links[link];
+  const SectionGeometry& g = p.section;
+  LinkState& s = st.links[link];
+  const int barrels = m.net->links[link].xsection.barrels;
+  const double q_full = p.q_full_m3s, a_full = g.a_full_m2, beta1 = p.beta / q_full;
+
+  // Normalized flows and areas.
+  const double q1 = s.q1_m3s / q_full, q2 = s.q2_m3s / q_full, a1 = s.a1_m2 / a_full, a2 = s.a2_m2 / a_full;
+  double qin = qin_total / barrels / q_full;
+  const double ain = qin >= 1.0 ? 1.0 : g.area_of_section_factor(qin / beta1) / a_full;
+
+  double qout = 0.0, aout = 0.0;
+  if (!(qin <= TINY && q2 <= TINY)) {
+    // The weighted finite-difference continuity equation beta1·S(a) + c1·a + c2 = 0 for the outlet area a.
+    const double dxdt = p.length_m / dt * a_full / q_full, dq = q2 - q1;
+    const double c1 = dxdt * WT / WX;
+    double c2 = (1.0 - WT) * (ain - a1) - WT * a2;
+    c2 = c2 * dxdt / WX + (1.0 - WX) / WX * dq - qin;
+    auto eval = [&](double a, double& f, double& df) {
+      f = beta1 * g.section_factor_of_area(a * a_full) + c1 * a + c2;
+      df = beta1 * a_full * g.section_factor_slope(a * a_full) + c1;
+    };
+
+    // Bracket the root between the area of greatest flow and full, else between empty and that.
+    aout = a2;
+    double a_hi = 1.0, f_hi = 1.0 + c1 + c2;
+    double a_lo = g.area_at_max_flow() / a_full;
+    double f_lo = a_lo < a_hi ? beta1 * g.s_max + c1 * a_lo + c2 : f_hi;
+    if (f_hi * f_lo > 0.0) {
+      a_hi = a_lo;
+      f_hi = f_lo;
+      a_lo = 0.0;
+      f_lo = c2;
+    }
+    if (f_hi * f_lo <= 0.0) {
+      if (aout < a_lo || aout > a_hi) aout = 0.5 * (a_lo + a_hi);
+      if (f_lo > f_hi) std::swap(a_lo, a_hi);
+      if (find_root_newton(a_lo, a_hi, aout, EPSIL, eval) <= 0) ++st.continuity_failures;
+    } else if (f_lo < 0.0) {
+      aout = qin > 1.0 ? ain : 1.0;   // always above full flow
+    } else {
+      aout = 0.0;                     // always below zero
+    }
+    qout = beta1 * g.section_factor_of_area(aout * a_full);
+    if (qin > 1.0) qin = 1.0;
+  }
+  s.q1_m3s = qin * q_full;
+  s.a1_m2 = ain * a_full;
+  s.q2_m3s = qout * q_full;
+  s.a2_m2 = aout * a_full;
+  qin_total = s.q1_m3s * barrels;
+  return s.q2_m3s * barrels;
+}
+
+/// Steady flow through one conduit: the inflow, at most full, at normal depth along it.
+double steady_flow(const RoutingModel& m, RoutingState& st, int link, double& qin_total) {
+  const LinkParams& p = m.links[link];
+  LinkState& s = st.links[link];
+  const int barrels = m.net->links[link].xsection.barrels;
+  double q = qin_total / barrels;
+  if (q > p.q_full_m3s) {
+    q = p.q_full_m3s;
+    s.a1_m2 = p.section.a_full_m2;
+    qin_total = q * barrels;
+  } else {
+    s.a1_m2 = p.section.area_of_section_factor(q / p.beta);
+  }
+  s.a2_m2 = s.a1_m2;
+  s.q1_m3s = s.q2_m3s = q;
+  return q * barrels;
+}
+
+// ---- Nodes ---------------------------------------------------------------------------------------------------
+
+/// A storage unit's depth and volume by successive approximation with under-relaxation (SWMM's
+/// updateStorageState); `position` is where its outlets start in the sorted links.
+void update_storage(const RoutingModel& m, RoutingState& st, int node, std::size_t position, double dt) {
+  NodeState& n = st.nodes[node];
+  if (n.updated) return;
+  const NodeParams& p = m.nodes[node];
+  const bool can_pond = m.net->options.allow_ponding && m.net->nodes[node].ponded_area_m2 > 0.0;
+  const double fixed = n.old_volume_m3 + 0.5 * (n.old_net_inflow_m3s + n.inflow_m3s - n.outflow_m3s) * dt;
+  double d1 = n.new_depth_m;
+  for (int iter = 1; iter < MAX_STORAGE_ITERATIONS; ++iter) {
+    // The volume the outflow at the current depth leaves, and what overflows.
+    double outflow = 0.0;
+    for (std::size_t k = position; k < m.sorted_links.size(); ++k) {
+      const int link = m.sorted_links[k];
+      if (m.net->links[link].from != node) break;
+      outflow += link_inflow(m, st, link, dt);
+    }
+    double v2 = std::max(0.0, fixed - 0.5 * outflow * dt);
+    n.overflow_m3s = 0.0;
+    if (v2 > p.full_volume_m3) {
+      n.overflow_m3s = (v2 - std::max(n.old_volume_m3, p.full_volume_m3)) / dt;
+      if (n.overflow_m3s < FUDGE_M3) n.overflow_m3s = 0.0;
+      if (!can_pond) v2 = p.full_volume_m3;
+    }
+    n.new_volume_m3 = v2;
+    const double d2 = (1.0 - OMEGA) * d1 + OMEGA * node_depth(m, node, v2);
+    n.new_depth_m = d2;
+    const bool converged = std::fabs(d2 - d1) <= STORAGE_TOLERANCE_M;
+    d1 = d2;
+    if (converged) break;
+  }
+  n.updated = true;
+}
+
+/// A node's volume, overflow and depth after the step (SWMM's setNewNodeState).
+void set_new_node_state(const RoutingModel& m, RoutingState& st, int node, double dt) {
+  if (is_storage(*m.net, node)) {
+    if (!st.nodes[node].updated) update_storage(m, st, node, m.sorted_links.size(), dt);
+    return;
+  }
+  NodeState& n = st.nodes[node];
+  const NodeParams& p = m.nodes[node];
+  n.new_volume_m3 = n.old_volume_m3 + (n.inflow_m3s - n.outflow_m3s) * dt;
+  if (n.new_volume_m3 < FUDGE_M3) n.new_volume_m3 = 0.0;
+  n.overflow_m3s = 0.0;
+  const bool can_pond = m.net->options.allow_ponding && m.net->nodes[node].ponded_area_m2 > 0.0;
+  if (n.new_volume_m3 > p.full_volume_m3) {
+    n.overflow_m3s = (n.new_volume_m3 - std::max(n.old_volume_m3, p.full_volume_m3)) / dt;
+    if (n.overflow_m3s < FUDGE_M3) n.overflow_m3s = 0.0;
+    if (!can_pond) n.new_volume_m3 = p.full_volume_m3;
+  }
+  n.new_depth_m = node_depth(m, node, n.new_volume_m3);
+}
+
+/// Raises a node's depth to a link end's water level (SWMM's updateNodeDepth); a flooded node is full.
+void raise_node_depth(const RoutingModel& m, RoutingState& st, int node, double y) {
+  const DrainageNetwork& net = *m.net;
+  if (is_storage(net, node)) return;
+  const NodeParams& p = m.nodes[node];
+  NodeState& n = st.nodes[node];
+  if (net.nodes[node].kind != NodeKind::OUTFALL && p.out_links > 0 && n.overflow_m3s > 0.0) y = p.full_depth_m;
+  if (n.new_depth_m < y) n.new_depth_m = p.full_depth_m > 0.0 && y > p.full_depth_m ? p.full_depth_m : y;
+}
+
+void set_new_link_state(const RoutingModel& m, RoutingState& st, int link) {
+  LinkState& s = st.links[link];
+  s.new_depth_m = 0.0;
+  s.new_volume_m3 = 0.0;
+  const Link& k = m.net->links[link];
+  if (k.kind != LinkKind::CONDUIT) return;
+  const LinkParams& p = m.links[link];
+  s.new_volume_m3 = 0.5 * (s.a1_m2 + s.a2_m2) * p.length_m * k.xsection.barrels;
+  const double y1 = p.section.depth_of_area(s.a1_m2), y2 = p.section.depth_of_area(s.a2_m2);
+  s.new_depth_m = 0.5 * (y1 + y2);
+  raise_node_depth(m, st, k.from, y1 + p.offset1_m);
+  raise_node_depth(m, st, k.to, y2 + p.offset2_m);
+}
+
+/// Topological order of the links, each node's outlets together (Kahn's algorithm over nodes in file order).
+std::vector<int> sort_links(const DrainageNetwork& net) {
+  const std::size_t n = net.nodes.size();
+  std::vector<int> in_degree(n, 0);
+  std::vector<std::vector<int>> out(n);
+  for (std::size_t j = 0; j < net.links.size(); ++j) {
+    ++in_degree[net.links[j].to];
+    out[net.links[j].from].push_back(static_cast<int>(j));
+  }
+  std::deque<int> ready;
+  for (std::size_t i = 0; i < n; ++i)
+    if (in_degree[i] == 0) ready.push_back(static_cast<int>(i));
+  std::vector<int> sorted;
+  while (!ready.empty()) {
+    const int i = ready.front();
+    ready.pop_front();
+    for (int j : out[i]) {
+      sorted.push_back(j);
+      if (--in_degree[net.links[j].to] == 0) ready.push_back(net.links[j].to);
+    }
+  }
+  if (sorted.size() != net.links.size()) {
+    for (std::size_t j = 0; j < net.links.size(); ++j)
+      if (std::find(sorted.begin(), sorted.end(), static_cast<int>(j)) == sorted.end())
+        refuse(net, net.links[j].line,
+               "link '" + net.links[j].id +
+                   "' is on a loop, which kinematic wave routing cannot route; break the loop or use dynamic wave");
+  }
+  return sorted;
+}
+
+}  // namespace
+
+RoutingModel make_routing_model(const DrainageNetwork& net, RoutingMethod method) {
+  RoutingModel m;
+  m.net = &net;
+  m.method = method;
+  m.links.resize(net.links.size());
+  m.nodes.resize(net.nodes.size());
+  for (std::size_t i = 0; i < net.nodes.size(); ++i) {
+    const Node& n = net.nodes[i];
+    m.nodes[i].full_depth_m = n.max_depth_m;
+    if (n.kind == NodeKind::STORAGE && net.storage[n.kind_index].seepage)
+      refuse(net, n.line, "[STORAGE] storage unit '" + n.id +
+                              "' seeps into the soil, which is not modelled here; remove its seepage parameters");
+  }
+
+  // Each link's geometry, offsets and flow constants.
+  for (std::size_t j = 0; j < net.links.size(); ++j) {
+    const Link& k = net.links[j];
+    LinkParams& p = m.links[j];
+    const std::string what = "link '" + k.id + "'";
+    switch (k.kind) {
+      case LinkKind::CONDUIT: {
+        const Conduit& c = net.conduits[k.kind_index];
+        p.section = make_section(k.xsection, net.units.length_m, net.path, k.id);
+        p.length_m = c.length_m;
+        p.offset1_m = c.inlet_offset_m;
+        p.offset2_m = c.outlet_offset_m;
+
+        // Slope by the drop over the horizontal run, at least the least drop and the least slope.
+        const double z1 = net.nodes[k.from].invert_m + p.offset1_m, z2 = net.nodes[k.to].invert_m + p.offset2_m;
+        const double drop = std::max(std::fabs(z1 - z2), MIN_DELTA_Z_M);
+        double slope = drop >= c.length_m ? drop / c.length_m : drop / std::sqrt(c.length_m * c.length_m - drop * drop);
+        const double min_slope = net.options.min_slope;
+        if (min_slope > 0.0 && slope < min_slope) slope = min_slope;
+        else if (z1 < z2)
+          refuse(net, k.line, "[CONDUITS] conduit '" + k.id +
+                                  "' slopes uphill, which kinematic wave routing cannot route; reverse it or use "
+                                  "dynamic wave");
+        if (!(c.roughness > 0.0)) refuse(net, k.line, "[CONDUITS] conduit '" + k.id + "' needs a roughness above 0");
+        p.beta = MANNING * std::sqrt(slope) / c.roughness;
+        p.q_full_m3s = p.section.s_full * p.beta;
+        p.q_max_m3s = p.section.s_max * p.beta;
+        break;
+      }
+      case LinkKind::ORIFICE: {
+        const Orifice& o = net.orifices[k.kind_index];
+        p.section = make_section(k.xsection, net.units.length_m, net.path, k.id);
+        if (p.section.shape != SectionShape::CIRCULAR && p.section.shape != SectionShape::RECT_CLOSED)
+          refuse(net, k.xsection.line, "[XSECTIONS] orifice '" + k.id + "' must be CIRCULAR or RECT_CLOSED");
+        p.offset1_m = p.offset2_m = o.crest_height_m;
+        const double h = p.section.y_full_m;
+        const double f = p.section.area_of_depth(h) * std::sqrt(2.0 * GRAVITY);
+        p.orifice_coefficient = o.discharge_coefficient * f;
+        double head = h / 2.0;
+        p.orifice_critical_height_m = h;
+        if (o.type == OrificeType::BOTTOM) {
+          const double w = p.section.w_max_m;
+          const double a_over_l = p.section.shape == SectionShape::CIRCULAR ? h / 4.0 : h * w / (2.0 * (h + w));
+          head = p.orifice_critical_height_m = o.discharge_coefficient / 0.414 * a_over_l;
+        }
+        p.orifice_weir_coefficient = o.discharge_coefficient * std::sqrt(head) * f;
+        break;
+      }
+      case LinkKind::WEIR: {
+        const Weir& w = net.weirs[k.kind_index];
+        if (w.type == WeirType::ROADWAY)
+          refuse(net, k.line, "[WEIRS] " + what + ": roadway weirs are not modelled here; use a TRANSVERSE weir");
+        p.section = make_section(k.xsection, net.units.length_m, net.path, k.id);
+        const SectionShape need = w.type == WeirType::V_NOTCH       ? SectionShape::TRIANGULAR
+                                  : w.type == WeirType::TRAPEZOIDAL ? SectionShape::TRAPEZOIDAL
+                                                                    : SectionShape::RECT_OPEN;
+        if (p.section.shape != need)
+          refuse(net, k.xsection.line, "[XSECTIONS] weir '" + k.id + "' has the wrong shape for its type");
+        p.weir_slope = need == SectionShape::RECT_OPEN ? 0.0 : p.section.s_bot;
+        p.offset1_m = p.offset2_m = w.crest_height_m;
+        double q1 = 0.0, q2 = 0.0;
+        weir_flow(w, p, p.section.y_full_m, false, q1, q2);
+        p.weir_surcharge_coefficient = (q1 + q2) / std::sqrt(p.section.y_full_m / 2.0);
+        break;
+      }
+      case LinkKind::OUTLET: p.offset1_m = p.offset2_m = net.outlets[k.kind_index].crest_height_m; break;
+      case LinkKind::PUMP:
+        if (net.pumps[k.kind_index].curve >= 0)
+          refuse(net, k.line, "[PUMPS] " + what + ": pump curves are not modelled here; only ideal pumps (*)");
+        break;
+    }
+
+    // A regulator must leave a storage unit; nodes rise to the crowns of their links (not storage units).
+    const bool regulator = k.kind == LinkKind::ORIFICE || k.kind == LinkKind::WEIR || k.kind == LinkKind::OUTLET;
+    if (regulator && !is_storage(net, k.from))
+      refuse(net, k.line, what + " is a regulator that does not leave a storage unit, which kinematic wave routing "
+                                 "cannot route; put a storage unit upstream of it or use dynamic wave");
+    ++m.nodes[k.from].out_links;
+    const bool bottom_orifice = k.kind == LinkKind::ORIFICE && net.orifices[k.kind_index].type == OrificeType::BOTTOM;
+    if (k.kind == LinkKind::PUMP || bottom_orifice) continue;
+    auto raise = [&](int node, double crown) {
+      const Node& n = net.nodes[node];
+      if (n.kind != NodeKind::STORAGE || n.surcharge_depth_m > 0.0)
+        m.nodes[node].full_depth_m = std::max(m.nodes[node].full_depth_m, crown);
+    };
+    raise(k.from, p.offset1_m + p.section.y_full_m);
+    if (k.kind == LinkKind::CONDUIT) raise(k.to, p.offset2_m + p.section.y_full_m);
+  }
+
+  // The tree layout kinematic wave needs.
+  for (std::size_t i = 0; i < net.nodes.size(); ++i) {
+    const Node& n = net.nodes[i];
+    if (n.kind == NodeKind::OUTFALL && m.nodes[i].out_links > 0)
+      refuse(net, n.line, "outfall '" + n.id + "' has a link leaving it; an outfall must be the end of the system");
+    if (n.kind == NodeKind::JUNCTION && m.nodes[i].out_links > 1)
+      refuse(net, n.line, "junction '" + n.id +
+                              "' has more than one outlet link, which kinematic wave routing cannot route; keep one "
+                              "or use dynamic wave");
+  }
+  m.sorted_links = sort_links(net);
+  for (std::size_t i = 0; i < net.nodes.size(); ++i)
+    if (is_storage(net, static_cast<int>(i)))
+      m.nodes[i].full_volume_m3 = storage_volume(m, static_cast<int>(i), m.nodes[i].full_depth_m);
+  return m;
+}
+
+RoutingState initial_routing_state(const RoutingModel& model) {
+  const DrainageNetwork& net = *model.net;
+  RoutingState st;
+  st.nodes.resize(net.nodes.size());
+  st.links.resize(net.links.size());
+  st.flooded_m3.assign(net.nodes.size(), 0.0);
+  for (std::size_t i = 0; i < net.nodes.size(); ++i) {
+    NodeState& n = st.nodes[i];
+    n.old_depth_m = n.new_depth_m = net.nodes[i].initial_depth_m;
+    n.old_volume_m3 = n.new_volume_m3 = node_volume(model, static_cast<int>(i), n.new_depth_m);
+  }
+
+  // Conduits carry their initial flows at normal depth.
+  for (std::size_t j = 0; j < net.links.size(); ++j) {
+    const Link& k = net.links[j];
+    if (k.kind != LinkKind::CONDUIT) continue;
+    const double q0 = net.conduits[k.kind_index].initial_flow_m3s;
+    if (q0 == 0.0) continue;
+    LinkState& s = st.links[j];
+    const LinkParams& p = model.links[j];
+    s.old_flow_m3s = s.new_flow_m3s = q0;
+    s.q1_m3s = s.q2_m3s = q0 / k.xsection.barrels;
+    s.a1_m2 = s.a2_m2 = p.section.area_of_section_factor(std::min(s.q1_m3s, p.q_max_m3s) / p.beta);
+    s.old_volume_m3 = s.new_volume_m3 = s.a1_m2 * p.length_m * k.xsection.barrels;
+    st.nodes[k.from].outflow_m3s += q0;
+    st.nodes[k.to].inflow_m3s += q0;
+  }
+  st.totals.initial_storage_m3 = routed_storage_m3(model, st);
+  return st;
+}
+
+void routing_step(const RoutingModel& model, RoutingState& st, const std::vector<double>& lateral_m3s,
+                  double dt) {
+  const DrainageNetwork& net = *model.net;
+
+  // The old state becomes the new one's start; nodes take their lateral inflows.
+  for (LinkState& s : st.links) {
+    s.old_flow_m3s = s.new_flow_m3s;
+    s.old_depth_m = s.new_depth_m;
+    s.old_volume_m3 = s.new_volume_m3;
+  }
+  for (std::size_t i = 0; i < net.nodes.size(); ++i) {
+    NodeState& n = st.nodes[i];
+    n.old_lateral_m3s = n.new_lateral_m3s;
+    n.new_lateral_m3s = lateral_m3s[i];
+    st.totals.lateral_inflow_m3 += n.new_lateral_m3s * dt;
+    n.old_depth_m = n.new_depth_m;
+    n.old_volume_m3 = n.new_volume_m3;
+    n.old_net_inflow_m3s = n.inflow_m3s - n.outflow_m3s;
+    n.inflow_m3s = n.new_lateral_m3s;
+    n.outflow_m3s = 0.0;
+    n.updated = false;
+    n.overflow_m3s = 0.0;
+    if (!is_storage(net, static_cast<int>(i)) && n.new_volume_m3 > model.nodes[i].full_volume_m3)
+      n.overflow_m3s = (n.new_volume_m3 - model.nodes[i].full_volume_m3) / dt;
+  }
+
+  // Each link from upstream to downstream: a storage unit upstream is updated first.
+  for (std::size_t position = 0; position < model.sorted_links.size(); ++position) {
+    const int j = model.sorted_links[position];
+    const Link& k = net.links[j];
+    if (is_storage(net, k.from)) update_storage(model, st, k.from, position, dt);
+    double qin = link_inflow(model, st, j, dt), qout = qin;
+    if (k.kind == LinkKind::CONDUIT)
+      qout = model.method == RoutingMethod::KINWAVE ? kinematic_wave(model, st, j, qin, dt)
+                                                     : steady_flow(model, st, j, qin);
+    st.links[j].new_flow_m3s = qout;
+    st.nodes[k.from].outflow_m3s += qin;
+    st.nodes[k.to].inflow_m3s += qout;
+  }
+  for (std::size_t i = 0; i < net.nodes.size(); ++i) set_new_node_state(model, st, static_cast<int>(i), dt);
+  for (std::size_t j = 0; j < net.links.size(); ++j) set_new_link_state(model, st, static_cast<int>(j));
+
+  // What leaves the system: outfalls and terminal nodes, and flooding.
+  for (std::size_t i = 0; i < net.nodes.size(); ++i) {
+    NodeState& n = st.nodes[i];
+    const bool terminal = net.nodes[i].kind == NodeKind::OUTFALL ||
+                          (model.nodes[i].out_links == 0 && !is_storage(net, static_cast<int>(i)));
+    if (terminal) {
+      if (n.outflow_m3s == 0.0) st.totals.outfall_outflow_m3 += n.inflow_m3s * dt;
+      n.overflow_m3s = 0.0;
+      n.new_volume_m3 = 0.0;
+    } else if (n.new_volume_m3 <= model.nodes[i].full_volume_m3 && n.overflow_m3s > 0.0) {
+      st.totals.flooding_m3 += n.overflow_m3s * dt;
+      st.flooded_m3[i] += n.overflow_m3s * dt;
+    }
+  }
+}
+
+double routed_storage_m3(const RoutingModel& model, const RoutingState& st) {
+  (void)model;
+  double v = 0.0;
+  for (const NodeState& n : st.nodes) v += n.new_volume_m3;
+  for (const LinkState& s : st.links) v += s.new_volume_m3;
+  return v;
+}
+
+}  // namespace citytwin::models::drainage

@@ -1,0 +1,158 @@
+// Tests of the flood model family: scenario errors, a storm that floods the site warned of with lead time, the
+// streets it closes and reopens, placement against the MILP optimum, stochastic years, determinism.
+#include "models/Floods.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+
+#include "SameResults.hpp"
+#include "models/City.hpp"
+#include "sim/Experiment.hpp"
+#include "sim/Scenario.hpp"
+
+using namespace citytwin;
+
+namespace {
+
+sim::Registry registry() {
+  sim::Registry r;
+  models::register_models(r);
+  return r;
+}
+
+// The site drainage model under a 100-year design storm (Chicago's 10-year curve, heavier), under a grid of streets
+// 100 m apart; no gauges, then four placed by lead time.
+const char* SITE = R"(
+name: site
+model: floods
+seed: 3
+replications: 2
+duration: 1d
+drainage_model: {file: scenarios/drainage/Site_Drainage_Model.inp}
+storms: {source: design, idf_a: 2500, duration: 2h, step: 5min}
+flood_gauges: {count: 0}
+sensor_network: {kind: generic, delay: 5s, loss_probability: 0}
+streets: {source: grid, columns: 6, rows: 6, block: 100m, arterial_every: 0}
+flood_streets: {closure_radius: 60m, stations: [[0m, 0m]]}
+options:
+  - name: none
+  - name: four
+    set: {flood_gauges.count: 4}
+)";
+
+sim::RunResults run(const std::string& text, unsigned threads = 2, std::vector<std::string> overrides = {}) {
+  sim::Scenario s = sim::Scenario::load_string(text, "test.yaml", registry(), overrides);
+  sim::ExperimentSettings settings;
+  settings.threads = threads;
+  return sim::run_experiment(s, models::build_model, settings);
+}
+
+double value(const sim::ReplicationResults& r, const std::string& name) {
+  for (const auto& k : r.kpis)
+    if (k.name == name) return k.value;
+  throw std::runtime_error("no KPI " + name);
+}
+
+const sim::EventTable& table(const sim::ReplicationResults& r, const std::string& name) {
+  for (const auto& t : r.tables)
+    if (t.name() == name) return t;
+  throw std::runtime_error("no table " + name);
+}
+
+std::string error_of(const std::string& text, std::vector<std::string> overrides = {}) {
+  try {
+    run(text, 1, std::move(overrides));
+  } catch (const sim::ScenarioError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("a flood scenario names what is wrong in it") {
+  CHECK(error_of("name: x\nmodel: floods\nduration: 1d\n").find("needs the 'drainage_model' section") !=
+        std::string::npos);
+  CHECK(error_of(SITE, {"storms.shape=pulse"}).find("at 'storms.shape': 'pulse' is for stochastic storms") !=
+        std::string::npos);
+  CHECK(error_of(SITE, {"flood_gauges.placement=listed", "flood_gauges.nodes=J1, J99"})
+            .find("at 'flood_gauges.nodes': 'J99' is no node of scenarios/drainage/Site_Drainage_Model.inp") !=
+        std::string::npos);
+  CHECK(error_of(SITE, {"storms.idf_c=1"}).find("at 'storms': c = 1.000000 must lie strictly between 0 and 1") !=
+        std::string::npos);
+  CHECK(error_of(SITE, {"storms.duration=7000s"}).find("at 'storms.duration': 7000 s is not a whole number of steps") !=
+        std::string::npos);
+  CHECK(error_of(SITE, {"flood_streets.stations=[]"}).find("at 'flood_streets.stations': give at least one station") !=
+        std::string::npos);
+}
+
+TEST_CASE("a storm that floods the site is missed without gauges, warned of with lead time by four, and closes streets "
+          "that reopen") {
+  const sim::RunResults r = run(SITE);
+  REQUIRE(r.variants.size() == 2);
+  const sim::ReplicationResults& none = r.variants[0].replications[0];
+  const sim::ReplicationResults& four = r.variants[1].replications[0];
+  REQUIRE(value(none, "floods") >= 1);
+  CHECK(value(none, "missed_floods") == value(none, "floods"));
+  CHECK(value(none, "flooded_volume_m3") > 0.0);
+  // The same storm in both options; every flood warned before it starts.
+  CHECK(value(four, "floods") == value(none, "floods"));
+  CHECK(value(four, "floods_warned_share") == 1.0);
+  CHECK(value(four, "lead_time_mean_min") > 0.0);
+  const sim::EventTable& floods = table(four, "floods");
+  for (double lead : floods.column(floods.column_index("lead_s"))) CHECK(lead > 0.0);
+  // Streets near the flooded node close for the flood and reopen after it; addresses are cut off meanwhile.
+  const sim::EventTable& closures = table(none, "closures");
+  REQUIRE(closures.rows() >= 1);
+  const std::vector<double>& closed = closures.column(closures.column_index("closed_s"));
+  const std::vector<double>& reopened = closures.column(closures.column_index("reopened_s"));
+  for (std::size_t i = 0; i < closures.rows(); ++i) CHECK(reopened[i] > closed[i]);
+  for (double m : closures.column(closures.column_index("length_m"))) CHECK(m > 0.0);
+  CHECK(value(none, "streets_closed_km_h") > 0.0);
+  CHECK(value(none, "addresses_cut_off_max_share") + value(none, "detour_mean_s") > 0.0);
+}
+
+TEST_CASE("greedy gauges on the site give at least (1 - 1/e) of the MILP optimum's lead time, and beat one gauge") {
+  const sim::Scenario s = sim::Scenario::load_string(SITE, "test.yaml", registry());
+  const models::FloodParams p = models::FloodParams::from_scenario(s.variants()[0].params, ".");
+  std::vector<models::FloodEvent> events;
+  for (double a : {1800.0, 2500.0, 3200.0}) {
+    models::FloodParams q = p;
+    q.idf.a = a;
+    events.push_back(models::simulate_storm(q, models::drainage::chicago_storm(q.idf, 7200, 300, 0.4), 0));
+  }
+  std::vector<int> candidates;
+  for (std::size_t n = 0; n < p.model->nodes.size(); ++n)
+    if (p.model->nodes[n].kind != models::drainage::NodeKind::OUTFALL) candidates.push_back(static_cast<int>(n));
+  const models::PlacementProblem problem = models::lead_time_problem(p, events, candidates);
+  REQUIRE(problem.samples() >= 3);
+  const models::Placement one = models::place_greedy(problem, 1), greedy = models::place_greedy(problem, 2);
+  const models::ExactPlacement exact = models::place_exact(problem, 2);
+  CHECK(exact.optimal);
+  CHECK(greedy.value >= (1.0 - 1.0 / std::exp(1.0)) * exact.best.value - 1e-12);
+  CHECK(greedy.value <= exact.best.value + 1e-12);
+  CHECK(greedy.value >= one.value);
+  MESSAGE("site: " << problem.samples() << " floods, mean best lead " << greedy.value * 60
+                   << " min of the greedy 2 gauges, optimum " << exact.best.value * 60);
+}
+
+TEST_CASE("a stochastic year floods the site now and then; gauges warn of it, and false warnings are counted") {
+  const sim::RunResults r =
+      run(SITE, 2,
+          {"duration=365d", "storms.source=stochastic", "storms.mean_dry=4d", "storms.mean_duration=2h",
+           "storms.mean_intensity=8", "storms.tail=3h", "replications=1"});
+  const sim::ReplicationResults& two = r.variants[1].replications[0];  // four gauges
+  CHECK(value(two, "storms") > 50);
+  CHECK(value(two, "storms") < 120);
+  CHECK(value(two, "false_warnings_per_year") >= 0.0);
+  CHECK(value(two, "floods_warned") <= value(two, "floods"));
+  // Both options see the same storms.
+  CHECK(value(r.variants[0].replications[0], "storms") == value(two, "storms"));
+}
+
+TEST_CASE("the same flood scenario gives the same results bit for bit, on one thread or several") {
+  const sim::RunResults one = run(SITE, 1), two = run(SITE, 2);
+  testing::check_same_results(one, two);
+}
