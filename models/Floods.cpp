@@ -549,6 +549,8 @@ FloodModel::FloodModel(FloodParams params) : params_(std::move(params)) {
 FloodModel::~FloodModel() = default;
 
 double FloodModel::capex_eur() const {
+  // Without gauges there is no sensor network to build.
+  if (params_.gauge_nodes.empty()) return 0.0;
   return static_cast<double>(params_.gauge_nodes.size()) * params_.gauge_eur + network_->capex_eur();
 }
 
@@ -751,7 +753,7 @@ sim::ReplicationResults FloodModel::run(const sim::ReplicationContext& ctx) cons
   kpi("capex_eur", "EUR", "Purchase and installation of the gauges and the sensor network's gateways.", capex_eur());
   const double messages_per_year = static_cast<double>(carrier.run().sent()) / years;
   kpi("costs_eur_per_year", "EUR/year", "Yearly upkeep of the gauges and the sensor network.",
-      static_cast<double>(gauges) * p.gauge_eur_per_year + network_->opex_eur_per_year(messages_per_year));
+      gauges == 0 ? 0.0 : static_cast<double>(gauges) * p.gauge_eur_per_year + network_->opex_eur_per_year(messages_per_year));
   const double sent = static_cast<double>(carrier.run().sent());
   kpi("gauge_readings_lost_share", "", "Share of the gauges' readings the sensor network lost.",
       sent > 0 ? 1.0 - static_cast<double>(carrier.run().delivered()) / sent : nan);
