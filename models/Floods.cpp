@@ -654,7 +654,7 @@ sim::ReplicationResults FloodModel::run(const sim::ReplicationContext& ctx) cons
 
   // Streets: each flooded node closes the streets near it while it floods; detours from the stations.
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  double closed_km_h = nan, detour_mean_s = nan, unreachable_max = nan;
+  double closed_km_h = nan, detour_mean_s = nan, unreachable_max = nan, detoured_max = nan;
   if (p.streets) {
     const StreetGraph& g = *p.streets;
     StreetClosures closures(g);
@@ -686,7 +686,7 @@ sim::ReplicationResults FloodModel::run(const sim::ReplicationContext& ctx) cons
       changes[reopen].emplace_back(false, std::move(edges));
     }
     out.tables.push_back(std::move(closure_table));
-    closed_km_h = 0.0, unreachable_max = 0.0;
+    closed_km_h = 0.0, unreachable_max = 0.0, detoured_max = 0.0;
     double detour_weighted = 0.0, closed_time = 0.0;
     for (auto it = changes.begin(); it != changes.end(); ++it) {
       for (auto& [close, edges] : it->second) close ? closures.close(edges) : closures.reopen(edges);
@@ -695,8 +695,9 @@ sim::ReplicationResults FloodModel::run(const sim::ReplicationContext& ctx) cons
       const double span_s = static_cast<double>(next->first - it->first);
       const DetourSummary d = detours(closures, stations, open, places);
       closed_km_h += closures.closed_length_m() / 1000.0 * span_s / 3600.0;
-      detour_weighted += d.mean_detour_s * span_s;
+      detour_weighted += d.detoured_mean_s * span_s;
       closed_time += span_s;
+      detoured_max = std::max(detoured_max, static_cast<double>(d.detoured));
       unreachable_max = std::max(unreachable_max, static_cast<double>(d.unreachable) / static_cast<double>(d.places));
     }
     detour_mean_s = closed_time > 0.0 ? detour_weighted / closed_time : 0.0;
@@ -746,8 +747,11 @@ sim::ReplicationResults FloodModel::run(const sim::ReplicationContext& ctx) cons
       false_warnings / years);
   kpi("flooded_volume_m3", "m3", "Water sent onto the streets over the run.", volume);
   kpi("streets_closed_km_h", "km h", "Length of street closed by floods times the hours closed.", closed_km_h);
-  kpi("detour_mean_s", "s", "While streets are closed: the mean extra time from the nearest station to an address.",
+  kpi("detour_mean_s", "s",
+      "While streets are closed: the mean extra time from the nearest station to the addresses that must detour.",
       detour_mean_s);
+  kpi("addresses_detoured_max", "", "The most addresses (street intersections) that must detour at once.",
+      detoured_max);
   kpi("addresses_cut_off_max_share", "", "The largest share of addresses no station could reach at once.",
       unreachable_max);
   kpi("capex_eur", "EUR", "Purchase and installation of the gauges and the sensor network's gateways.", capex_eur());

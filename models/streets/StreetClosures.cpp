@@ -98,7 +98,7 @@ DetourSummary detours(const StreetClosures& closures, const std::vector<std::uin
   for (std::uint32_t s : stations) closed.push_back(closures.times_from(s));
   DetourSummary out;
   out.places = places.size();
-  double sum = 0.0;
+  double sum = 0.0, detoured_sum = 0.0;
   std::size_t reached = 0;
   for (std::uint32_t p : places) {
     double open = StreetClosures::UNREACHABLE, shut = StreetClosures::UNREACHABLE;
@@ -114,9 +114,10 @@ DetourSummary detours(const StreetClosures& closures, const std::vector<std::uin
     sum += d;
     ++reached;
     out.max_detour_s = std::max(out.max_detour_s, d);
-    if (d > 1.0) ++out.detoured;
+    if (d > 1.0) ++out.detoured, detoured_sum += d;
   }
   out.mean_detour_s = reached ? sum / static_cast<double>(reached) : 0.0;
+  out.detoured_mean_s = out.detoured ? detoured_sum / static_cast<double>(out.detoured) : 0.0;
   return out;
 }
 

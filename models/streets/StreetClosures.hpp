@@ -48,6 +48,7 @@ class StreetClosures {
 /// its nearest station, with and without the closures.
 struct DetourSummary {
   double mean_detour_s = 0.0;      ///< over the places still reachable: closed time minus open time
+  double detoured_mean_s = 0.0;    ///< over the places that detour (0 if none)
   double max_detour_s = 0.0;
   std::size_t detoured = 0;        ///< places whose fastest time grew by more than a second
   std::size_t unreachable = 0;     ///< places no station reaches

@@ -91,5 +91,6 @@ TEST_CASE("a corner flooded all round is cut off: its address is unreachable, th
   CHECK(d.unreachable == 1);
   CHECK(d.detoured == 0);  // (100, 0) and (500, 500) are reached as fast as before
   CHECK(d.max_detour_s == 0.0);
+  CHECK(d.detoured_mean_s == 0.0);
   CHECK(std::isinf(c.times_from(station)[corner]));
 }
