@@ -1,7 +1,5 @@
 // The flood model family: its parameters, its storms on the drains, its gauges and warnings, and the streets floods
 // close.
-#include "models/Floods.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <deque>
@@ -12,6 +10,7 @@
 #include <optional>
 #include <sstream>
 
+#include "models/Floods.hpp"
 #include "models/NetworkCarrier.hpp"
 #include "models/drainage/DrainageSimulation.hpp"
 #include "models/drainage/SwmmReader.hpp"
@@ -34,12 +33,14 @@ constexpr std::int64_t US_PER_S = 1'000'000;
 std::vector<sim::ParamSpec> model_specs() {
   using sim::param;
   return {
-      param("file", ParamType::STRING, "", Json(), "The EPA SWMM input file (.inp) of the drains, relative to the "
-                                                   "scenario file."),
+      param("file", ParamType::STRING, "", Json(),
+            "The EPA SWMM input file (.inp) of the drains, relative to the "
+            "scenario file."),
       sim::choice("routing", {"kinwave"}, "kinwave", "Flow routing through the drains: kinematic wave."),
       param("coordinate_unit", ParamType::DISTANCE, "m", "0m",
             "What one unit of the file's map coordinates measures; 0 for the file's length unit (feet in a US file, "
-            "metres in an SI one).").between(0, 1e5),
+            "metres in an SI one).")
+          .between(0, 1e5),
   };
 }
 
@@ -56,9 +57,10 @@ std::vector<sim::ParamSpec> storm_specs() {
       param("idf_c", ParamType::NUMBER, "", 0.81, "IDF curve's exponent c, between 0 and 1.").between(0, 1),
       param("return_period", ParamType::NUMBER, "year", 10.0, "The return period the IDF curve is for (reported).")
           .at_least(0),
-      sim::choice("shape", {"chicago", "alternating_block", "pulse"}, "chicago",
-                  "The storms' hyetograph: Chicago or alternating blocks from the IDF curve (stochastic storms take its "
-                  "shape at their own depth and duration), or, for stochastic storms, Eagleson's rectangular pulses."),
+      sim::choice(
+          "shape", {"chicago", "alternating_block", "pulse"}, "chicago",
+          "The storms' hyetograph: Chicago or alternating blocks from the IDF curve (stochastic storms take its "
+          "shape at their own depth and duration), or, for stochastic storms, Eagleson's rectangular pulses."),
       param("duration", ParamType::DURATION, "s", "2h", "The design storm's duration.").between(300, 7 * 86400),
       param("step", ParamType::DURATION, "s", "5min", "Step of the storm's hyetograph.").between(60, 3600),
       param("peak", ParamType::NUMBER, "", 0.4, "Where the design storm peaks, as a share of its duration.")
@@ -72,8 +74,7 @@ std::vector<sim::ParamSpec> storm_specs() {
       param("speed", ParamType::SPEED, "m/s", "0m/s",
             "Storms move at this speed towards 'heading' across the model's rain gages; 0 for rain everywhere at once.")
           .between(0, 100),
-      param("heading", ParamType::NUMBER, "deg", 90.0, "Where moving storms go, clockwise from north.")
-          .between(0, 360),
+      param("heading", ParamType::NUMBER, "deg", 90.0, "Where moving storms go, clockwise from north.").between(0, 360),
       param("width", ParamType::DISTANCE, "m", "0m",
             "Moving storms' width across their track (Gaussian standard deviation); 0 for no fall-off."),
       param("tail", ParamType::DURATION, "s", "6h", "Simulated after each storm ends, for the drains to empty.")
@@ -85,8 +86,9 @@ std::vector<sim::ParamSpec> gauge_specs() {
   using sim::param;
   return {
       param("count", ParamType::INTEGER, "", 0, "Level gauges, placed as 'placement' says.").between(0, 10000),
-      sim::choice("placement", {"greedy", "listed"}, "greedy",
-                  "greedy: the nodes with the largest expected lead time over training storms (CELF); listed: 'nodes'."),
+      sim::choice(
+          "placement", {"greedy", "listed"}, "greedy",
+          "greedy: the nodes with the largest expected lead time over training storms (CELF); listed: 'nodes'."),
       param("nodes", ParamType::STRING, "", "", "Listed placement: the gauges' node IDs, separated by commas."),
       sim::choice("kind", {"ultrasonic", "pressure"}, "ultrasonic",
                   "Ultrasonic (over the water, noise 5 mm) or pressure (on the bed, noise 10 mm) gauges; 'noise' "
@@ -118,7 +120,8 @@ std::vector<sim::ParamSpec> warning_specs() {
           .between(1e-12, 1),
       param("max_lead", ParamType::DURATION, "s", "2h",
             "A warning counts for a flood that starts at most this long after it; one with no flood as near is "
-            "false.").between(60, 86400),
+            "false.")
+          .between(60, 86400),
   };
 }
 
@@ -127,8 +130,10 @@ std::vector<sim::ParamSpec> street_specs() {
   return {
       param("offset_x", ParamType::DISTANCE, "m", "0m", "Where the model's origin lies on the map (east)."),
       param("offset_y", ParamType::DISTANCE, "m", "0m", "Where the model's origin lies on the map (north)."),
-      param("rotation", ParamType::NUMBER, "deg", 0.0, "The model's frame turned by this, anticlockwise, onto the "
-                                                      "map's.").between(-360, 360),
+      param("rotation", ParamType::NUMBER, "deg", 0.0,
+            "The model's frame turned by this, anticlockwise, onto the "
+            "map's.")
+          .between(-360, 360),
       param("closure_radius", ParamType::DISTANCE, "m", "30m", "A flooded node closes the streets within this.")
           .between(1, 1000),
       param("stations", ParamType::POINT_LIST, "m", Json::array(),
@@ -218,9 +223,10 @@ std::vector<std::pair<std::int64_t, drainage::Hyetograph>> storms_of(const Flood
   std::vector<std::pair<std::int64_t, drainage::Hyetograph>> out;
   switch (p.source) {
     case StormSource::DESIGN:
-      out.emplace_back(0, p.alternating_block
-                              ? drainage::alternating_block_storm(p.idf, p.storm_duration_s, p.storm_step_s, p.peak_fraction)
-                              : drainage::chicago_storm(p.idf, p.storm_duration_s, p.storm_step_s, p.peak_fraction));
+      out.emplace_back(
+          0, p.alternating_block
+                 ? drainage::alternating_block_storm(p.idf, p.storm_duration_s, p.storm_step_s, p.peak_fraction)
+                 : drainage::chicago_storm(p.idf, p.storm_duration_s, p.storm_step_s, p.peak_fraction));
       break;
     case StormSource::RECORD: out.emplace_back(0, p.record.rain.front()); break;
     case StormSource::STOCHASTIC: {
@@ -285,22 +291,25 @@ double node_full_depth_m(const drainage::DrainageNetwork& net, int node) {
 void register_floods(sim::Registry& registry) {
   registry.add({"drainage_model", "A commune's drains from an EPA SWMM file: subcatchments, pipes, channels, ponds",
                 model_specs()});
-  registry.add({"storms", "The rain: a design storm from an IDF curve, stochastic storms over the run, or a record; "
-                          "moving across the rain gages or everywhere at once",
+  registry.add({"storms",
+                "The rain: a design storm from an IDF curve, stochastic storms over the run, or a record; "
+                "moving across the rain gages or everywhere at once",
                 storm_specs()});
   registry.add({"flood_gauges", "Level gauges on the drains' nodes: placement, noise, sampling, dropouts, costs",
                 gauge_specs()});
-  registry.add({"flood_warning", "The flood-warning core on the gauges' readings: forecast, horizon, what counts as "
-                                 "a warning",
+  registry.add({"flood_warning",
+                "The flood-warning core on the gauges' readings: forecast, horizon, what counts as "
+                "a warning",
                 warning_specs()});
-  registry.add({"flood_streets", "The drainage model on the street map ('streets'), the streets a flood closes and "
-                                 "the stations detours are counted from",
+  registry.add({"flood_streets",
+                "The drainage model on the street map ('streets'), the streets a flood closes and "
+                "the stations detours are counted from",
                 street_specs()});
-  registry.add_model({"floods",
-                      "Storms on a commune's drains, level gauges and the flood-warning core: lead time before each "
-                      "node floods, missed floods, false warnings, streets closed and detours",
-                      {"drainage_model", "storms", "flood_gauges", "flood_warning", "sensor_network", "streets",
-                       "flood_streets"}});
+  registry.add_model(
+      {"floods",
+       "Storms on a commune's drains, level gauges and the flood-warning core: lead time before each "
+       "node floods, missed floods, false warnings, streets closed and detours",
+       {"drainage_model", "storms", "flood_gauges", "flood_warning", "sensor_network", "streets", "flood_streets"}});
 }
 
 FloodParams FloodParams::from_scenario(const Json& scenario, const std::string& directory) {
@@ -327,14 +336,18 @@ FloodParams FloodParams::from_scenario(const Json& scenario, const std::string& 
 
   sim::Params st = section_of(scenario, "storms", storm_specs(), kept);
   const std::string source = st.string("source");
-  p.source = source == "design" ? StormSource::DESIGN : source == "stochastic" ? StormSource::STOCHASTIC : StormSource::RECORD;
+  p.source = source == "design"       ? StormSource::DESIGN
+             : source == "stochastic" ? StormSource::STOCHASTIC
+                                      : StormSource::RECORD;
   p.idf = {st.number("return_period"), st.number("idf_a"), st.number("idf_b"), st.number("idf_c")};
-  if (std::string problem = drainage::idf_problem(p.idf, "at 'storms'"); !problem.empty()) throw sim::ScenarioError(problem);
+  if (std::string problem = drainage::idf_problem(p.idf, "at 'storms'"); !problem.empty())
+    throw sim::ScenarioError(problem);
   p.alternating_block = st.string("shape") == "alternating_block";
   p.pulses = st.string("shape") == "pulse";
   if (p.pulses && p.source != StormSource::STOCHASTIC)
-    throw sim::ScenarioError("at 'storms.shape': 'pulse' is for stochastic storms; a design storm is 'chicago' or "
-                             "'alternating_block'");
+    throw sim::ScenarioError(
+        "at 'storms.shape': 'pulse' is for stochastic storms; a design storm is 'chicago' or "
+        "'alternating_block'");
   p.storm_duration_s = whole_seconds(st, "duration");
   p.storm_step_s = whole_seconds(st, "step");
   if (p.storm_duration_s % p.storm_step_s != 0)
@@ -363,7 +376,8 @@ FloodParams FloodParams::from_scenario(const Json& scenario, const std::string& 
     const std::vector<sim::Point> at = gage_positions(p);
     const double h = p.path.heading_deg * std::numbers::pi / 180.0, ux = std::sin(h), uy = std::cos(h);
     double cx = 0.0, cy = 0.0, back = 0.0;
-    for (const sim::Point& q : at) cx += q.x_m / static_cast<double>(at.size()), cy += q.y_m / static_cast<double>(at.size());
+    for (const sim::Point& q : at)
+      cx += q.x_m / static_cast<double>(at.size()), cy += q.y_m / static_cast<double>(at.size());
     for (const sim::Point& q : at) back = std::min(back, (q.x_m - cx) * ux + (q.y_m - cy) * uy);
     p.path.origin_x_m = cx + back * ux;
     p.path.origin_y_m = cy + back * uy;
@@ -389,7 +403,8 @@ FloodParams FloodParams::from_scenario(const Json& scenario, const std::string& 
     }
     p.gauge_count = static_cast<int>(p.gauge_nodes.size());
   }
-  p.noise_sd_m = ga.distance_m("noise") > 0.0 ? ga.distance_m("noise") : (ga.string("kind") == "pressure" ? 0.01 : 0.005);
+  p.noise_sd_m =
+      ga.distance_m("noise") > 0.0 ? ga.distance_m("noise") : (ga.string("kind") == "pressure" ? 0.01 : 0.005);
   p.resolution_m = ga.distance_m("resolution");
   p.interval_s = whole_seconds(ga, "interval");
   p.dropout = ga.number("dropout");
@@ -399,8 +414,9 @@ FloodParams FloodParams::from_scenario(const Json& scenario, const std::string& 
 
   sim::Params wa = section_of(scenario, "flood_warning", warning_specs(), kept);
   const std::string f = wa.string("forecast");
-  p.warning.forecast = f == "kalman" ? detection::LevelForecast::KALMAN
-                       : f == "rate_of_rise" ? detection::LevelForecast::RATE_OF_RISE : detection::LevelForecast::NONE;
+  p.warning.forecast = f == "kalman"         ? detection::LevelForecast::KALMAN
+                       : f == "rate_of_rise" ? detection::LevelForecast::RATE_OF_RISE
+                                             : detection::LevelForecast::NONE;
   p.warning.horizon_us = whole_seconds(wa, "horizon") * US_PER_S;
   p.warning.rate_window_us = whole_seconds(wa, "rate_window") * US_PER_S;
   p.warning.min_rise_m_per_s = wa.number("min_rise") / 3600.0;
@@ -412,7 +428,8 @@ FloodParams FloodParams::from_scenario(const Json& scenario, const std::string& 
   p.sensor_network = NetworkParams::from_section(section_of(scenario, "sensor_network", net_specs, kept));
 
   if (scenario.contains("streets")) {
-    p.streets = std::make_shared<const StreetGraph>(street_graph_from(sim::Params(scenario.at("streets"), "streets"), directory));
+    p.streets = std::make_shared<const StreetGraph>(
+        street_graph_from(sim::Params(scenario.at("streets"), "streets"), directory));
     sim::Params fs = section_of(scenario, "flood_streets", street_specs(), kept);
     p.offset_x_m = fs.distance_m("offset_x");
     p.offset_y_m = fs.distance_m("offset_y");
@@ -420,8 +437,9 @@ FloodParams FloodParams::from_scenario(const Json& scenario, const std::string& 
     p.closure_radius_m = fs.distance_m("closure_radius");
     p.stations = fs.points("stations");
     if (p.stations.empty())
-      throw sim::ScenarioError("at 'flood_streets.stations': give at least one station (police, depot) on the map, "
-                               "e.g. stations: [[500m, 800m]]");
+      throw sim::ScenarioError(
+          "at 'flood_streets.stations': give at least one station (police, depot) on the map, "
+          "e.g. stations: [[500m, 800m]]");
   }
   return p;
 }
@@ -489,7 +507,8 @@ PlacementProblem lead_time_problem(const FloodParams& p, const std::vector<Flood
       ws.push_back({0, static_cast<double>(w.raised_us) / US_PER_S, static_cast<double>(w.raised_us) / US_PER_S, 0.0,
                     w.cleared_us < 0 ? -1.0 : static_cast<double>(w.cleared_us) / US_PER_S, w.forecast});
     for (std::size_t j = 0; j < floods.size(); ++j) {
-      const double lead = best_lead(ws, static_cast<double>(floods[j]->start_s), static_cast<double>(p.max_lead_s)).first;
+      const double lead =
+          best_lead(ws, static_cast<double>(floods[j]->start_s), static_cast<double>(p.max_lead_s)).first;
       if (lead > 0.0) values[j].emplace_back(i, lead / 3600.0);
     }
   }
@@ -506,8 +525,10 @@ FloodModel::FloodModel(FloodParams params) : params_(std::move(params)) {
       for (double scale : {0.5, 1.0, 1.5})
         for (double peak : {0.25, 0.4, 0.6}) {
           FloodParams q = params_;
-          q.storm_duration_s = std::max<std::int64_t>(q.storm_step_s, static_cast<std::int64_t>(
-                                   std::llround(scale * static_cast<double>(q.storm_duration_s) / static_cast<double>(q.storm_step_s))) * q.storm_step_s);
+          q.storm_duration_s = std::max<std::int64_t>(
+              q.storm_step_s, static_cast<std::int64_t>(std::llround(scale * static_cast<double>(q.storm_duration_s) /
+                                                                     static_cast<double>(q.storm_step_s))) *
+                                  q.storm_step_s);
           q.peak_fraction = peak;
           for (auto& [start, rain] : storms_of(q, params_.seed, 0)) training.push_back(simulate_storm(q, rain, start));
         }
@@ -520,7 +541,8 @@ FloodModel::FloodModel(FloodParams params) : params_(std::move(params)) {
       if (net.nodes[n].kind != drainage::NodeKind::OUTFALL && node_full_depth_m(net, static_cast<int>(n)) > 0.0)
         candidates.push_back(static_cast<int>(n));
     const std::size_t k = std::min<std::size_t>(static_cast<std::size_t>(params_.gauge_count), candidates.size());
-    const bool floods = std::any_of(training.begin(), training.end(), [](const FloodEvent& e) { return !e.floods.empty(); });
+    const bool floods =
+        std::any_of(training.begin(), training.end(), [](const FloodEvent& e) { return !e.floods.empty(); });
     if (floods) {
       for (std::uint32_t i : place_greedy(lead_time_problem(params_, training, candidates), k).sites)
         params_.gauge_nodes.push_back(candidates[i]);
@@ -620,7 +642,8 @@ sim::ReplicationResults FloodModel::run(const sim::ReplicationContext& ctx) cons
        {"start_s", sim::ColumnSpec::Type::FLOAT64, "s", "The first report time it overflows."},
        {"end_s", sim::ColumnSpec::Type::FLOAT64, "s", "The last."},
        {"volume_m3", sim::ColumnSpec::Type::FLOAT64, "m3", "Water it sends onto the street."},
-       {"lead_s", sim::ColumnSpec::Type::FLOAT64, "s", "From the warning known at the platform to the flood (0: none)."},
+       {"lead_s", sim::ColumnSpec::Type::FLOAT64, "s",
+        "From the warning known at the platform to the flood (0: none)."},
        {"gauge", sim::ColumnSpec::Type::STRING, "", "The gauge's node whose warning that was (empty: none)."}});
   double lead_sum = 0.0, volume = 0.0;
   int warned = 0;
@@ -628,9 +651,10 @@ sim::ReplicationResults FloodModel::run(const sim::ReplicationContext& ctx) cons
     const auto [lead, g] = best_lead(warnings, static_cast<double>(f.start_s), max_lead);
     if (lead > 0.0) ++warned, lead_sum += lead;
     volume += f.volume_m3;
-    flood_table.append({net.nodes[static_cast<std::size_t>(f.node)].id, static_cast<double>(f.start_s),
-                        static_cast<double>(f.end_s), f.volume_m3, lead,
-                        g < 0 ? std::string() : net.nodes[static_cast<std::size_t>(p.gauge_nodes[static_cast<std::size_t>(g)])].id});
+    flood_table.append(
+        {net.nodes[static_cast<std::size_t>(f.node)].id, static_cast<double>(f.start_s), static_cast<double>(f.end_s),
+         f.volume_m3, lead,
+         g < 0 ? std::string() : net.nodes[static_cast<std::size_t>(p.gauge_nodes[static_cast<std::size_t>(g)])].id});
   }
   sim::EventTable warning_table(
       "warnings", "One row per warning the core raised.",
@@ -709,14 +733,17 @@ sim::ReplicationResults FloodModel::run(const sim::ReplicationContext& ctx) cons
     out.series.time_s.reserve(ev.time_s.size());
     out.series.series.push_back({"rain_mm_per_h", "mm/h", "Rain at the first rain gage over each report step.", {}});
     for (int n : p.gauge_nodes)
-      out.series.series.push_back({"depth_" + net.nodes[static_cast<std::size_t>(n)].id, "m", "Depth at the gauge's node.", {}});
+      out.series.series.push_back(
+          {"depth_" + net.nodes[static_cast<std::size_t>(n)].id, "m", "Depth at the gauge's node.", {}});
     int most = -1;
     double most_volume = 0.0;
     for (const NodeFlood& f : ev.floods)
       if (f.volume_m3 > most_volume) most_volume = f.volume_m3, most = f.node;
     if (most >= 0)
-      out.series.series.push_back({"depth_flooded_" + net.nodes[static_cast<std::size_t>(most)].id, "m",
-                                   "Depth at the node that sends the most water onto the street.", {}});
+      out.series.series.push_back({"depth_flooded_" + net.nodes[static_cast<std::size_t>(most)].id,
+                                   "m",
+                                   "Depth at the node that sends the most water onto the street.",
+                                   {}});
     double before = 0.0;
     for (std::size_t k = 0; k < ev.time_s.size(); ++k) {
       const double t = ev.time_s[k], prev = k > 0 ? ev.time_s[k - 1] : 0.0;
@@ -757,7 +784,9 @@ sim::ReplicationResults FloodModel::run(const sim::ReplicationContext& ctx) cons
   kpi("capex_eur", "EUR", "Purchase and installation of the gauges and the sensor network's gateways.", capex_eur());
   const double messages_per_year = static_cast<double>(carrier.run().sent()) / years;
   kpi("costs_eur_per_year", "EUR/year", "Yearly upkeep of the gauges and the sensor network.",
-      gauges == 0 ? 0.0 : static_cast<double>(gauges) * p.gauge_eur_per_year + network_->opex_eur_per_year(messages_per_year));
+      gauges == 0
+          ? 0.0
+          : static_cast<double>(gauges) * p.gauge_eur_per_year + network_->opex_eur_per_year(messages_per_year));
   const double sent = static_cast<double>(carrier.run().sent());
   kpi("gauge_readings_lost_share", "", "Share of the gauges' readings the sensor network lost.",
       sent > 0 ? 1.0 - static_cast<double>(carrier.run().delivered()) / sent : nan);
@@ -773,23 +802,29 @@ std::vector<sim::EventTable> FloodModel::layout() const {
   sim::EventTable nodes("nodes", "Every node of the drainage model, in metres in the model's own frame.",
                         {{"id", Col::Type::STRING, "", "The node's ID in the model file."},
                          {"kind", Col::Type::STRING, "", "junction, outfall or storage."},
-                         {"x", Col::Type::FLOAT64, "m", ""}, {"y", Col::Type::FLOAT64, "m", ""},
+                         {"x", Col::Type::FLOAT64, "m", ""},
+                         {"y", Col::Type::FLOAT64, "m", ""},
                          {"full_depth_m", Col::Type::FLOAT64, "m", "From the invert to the ground."},
                          {"gauge", Col::Type::INT64, "", "1 if a level gauge is there."}});
   for (std::size_t n = 0; n < net.nodes.size(); ++n) {
     const drainage::Node& node = net.nodes[n];
-    const char* kind = node.kind == drainage::NodeKind::JUNCTION ? "junction"
-                       : node.kind == drainage::NodeKind::OUTFALL ? "outfall" : "storage";
+    const char* kind = node.kind == drainage::NodeKind::JUNCTION  ? "junction"
+                       : node.kind == drainage::NodeKind::OUTFALL ? "outfall"
+                                                                  : "storage";
     const bool gauge = std::find(params_.gauge_nodes.begin(), params_.gauge_nodes.end(), static_cast<int>(n)) !=
                        params_.gauge_nodes.end();
-    nodes.append({node.id, kind, node.x * u, node.y * u, node_full_depth_m(net, static_cast<int>(n)), gauge ? 1.0 : 0.0});
+    nodes.append(
+        {node.id, kind, node.x * u, node.y * u, node_full_depth_m(net, static_cast<int>(n)), gauge ? 1.0 : 0.0});
   }
   sim::EventTable links("links", "Every link with its ends, in metres in the model's own frame.",
                         {{"id", Col::Type::STRING, "", "The link's ID in the model file."},
-                         {"x1", Col::Type::FLOAT64, "m", ""}, {"y1", Col::Type::FLOAT64, "m", ""},
-                         {"x2", Col::Type::FLOAT64, "m", ""}, {"y2", Col::Type::FLOAT64, "m", ""}});
+                         {"x1", Col::Type::FLOAT64, "m", ""},
+                         {"y1", Col::Type::FLOAT64, "m", ""},
+                         {"x2", Col::Type::FLOAT64, "m", ""},
+                         {"y2", Col::Type::FLOAT64, "m", ""}});
   for (const drainage::Link& l : net.links) {
-    const drainage::Node &a = net.nodes[static_cast<std::size_t>(l.from)], &b = net.nodes[static_cast<std::size_t>(l.to)];
+    const drainage::Node &a = net.nodes[static_cast<std::size_t>(l.from)],
+                         &b = net.nodes[static_cast<std::size_t>(l.to)];
     links.append({l.id, a.x * u, a.y * u, b.x * u, b.y * u});
   }
   return {std::move(nodes), std::move(links)};

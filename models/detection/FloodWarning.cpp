@@ -1,10 +1,10 @@
 // Flood warnings from level readings: a forecast per gauge, a warning while a crossing is near.
-#include "models/detection/FloodWarning.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <variant>
+
+#include "models/detection/FloodWarning.hpp"
 
 namespace citytwin::detection {
 
@@ -30,8 +30,9 @@ FloodWarningCore::FloodWarningCore(std::vector<Gauge> gauges, FloodWarningSettin
   if (s.forecast == LevelForecast::KALMAN && !(s.acceleration_sd_m_per_s2 > 0.0 && s.noise_sd_m > 0.0))
     throw std::invalid_argument("flood warning: the Kalman filter needs a positive acceleration and noise deviation");
   if (!(s.clear_fraction > 0.0 && s.clear_fraction <= 1.0) || s.clear_after_us < 0 || !(s.min_rise_m_per_s >= 0.0))
-    throw std::invalid_argument("flood warning: the clearing share must lie in (0, 1], the clearing delay and the "
-                                "least rise must not be negative");
+    throw std::invalid_argument(
+        "flood warning: the clearing share must lie in (0, 1], the clearing delay and the "
+        "least rise must not be negative");
   for (const Gauge& g : gauges_)
     if (!(g.overflow_m > s.min_level_m && g.overflow_m <= s.max_level_m))
       throw std::invalid_argument("flood warning: gauge '" + g.id + "' overflows at " + std::to_string(g.overflow_m) +
@@ -126,7 +127,8 @@ std::vector<FloodWarningEvent> FloodWarningCore::consume(const Reading& r) {
   }
   // A standing warning clears once the water is well down and has stayed so.
   const double low = settings_.clear_fraction * gauge.overflow_m;
-  if (g.open != 0 && z < low && g.level_m < low && ahead < low && r.time_us - g.last_warned_us >= settings_.clear_after_us) {
+  if (g.open != 0 && z < low && g.level_m < low && ahead < low &&
+      r.time_us - g.last_warned_us >= settings_.clear_after_us) {
     FloodWarning& w = warnings_[g.open - 1];
     w.cleared_us = r.time_us;
     g.open = 0;

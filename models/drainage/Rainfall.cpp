@@ -1,6 +1,4 @@
 // Design storms, stochastic storms, moving storms and rain records.
-#include "models/drainage/Rainfall.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -8,6 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "models/drainage/Rainfall.hpp"
 #include "sim/RandomStream.hpp"
 #include "sim/Scenario.hpp"
 
@@ -119,8 +118,8 @@ Hyetograph chicago_storm(const IdfCurve& idf, std::int64_t duration_s, std::int6
   const double d = static_cast<double>(duration_s), dt = static_cast<double>(step_s);
   for (std::size_t k = 0; k < n; ++k) {
     const double t0 = static_cast<double>(k) * dt;
-    h.intensity_m_per_s[k] = (chicago_cumulative(idf, d, peak_fraction, t0 + dt) -
-                              chicago_cumulative(idf, d, peak_fraction, t0)) / dt;
+    h.intensity_m_per_s[k] =
+        (chicago_cumulative(idf, d, peak_fraction, t0 + dt) - chicago_cumulative(idf, d, peak_fraction, t0)) / dt;
   }
   return h;
 }
@@ -128,7 +127,8 @@ Hyetograph chicago_storm(const IdfCurve& idf, std::int64_t duration_s, std::int6
 Hyetograph alternating_block_storm(const IdfCurve& idf, std::int64_t duration_s, std::int64_t step_s,
                                    double peak_fraction) {
   check_steps(duration_s, step_s, peak_fraction, "alternating-block storm");
-  if (auto problem = idf_problem(idf, "alternating-block storm"); !problem.empty()) throw std::invalid_argument(problem);
+  if (auto problem = idf_problem(idf, "alternating-block storm"); !problem.empty())
+    throw std::invalid_argument(problem);
   const auto n = static_cast<std::size_t>(duration_s / step_s);
   const double dt = static_cast<double>(step_s);
   Hyetograph h;
@@ -154,8 +154,9 @@ Hyetograph alternating_block_storm(const IdfCurve& idf, std::int64_t duration_s,
 std::vector<Storm> generate_storms(const StormClimate& climate, std::int64_t duration_s, std::uint64_t seed,
                                    std::uint32_t replication) {
   if (!(climate.mean_dry_s > 0.0 && climate.mean_duration_s >= 1.0 && climate.mean_intensity_m_per_s > 0.0))
-    throw std::invalid_argument("storm climate: the mean dry spell, the mean storm duration (at least 1 s) and the mean "
-                                "intensity must be positive");
+    throw std::invalid_argument(
+        "storm climate: the mean dry spell, the mean storm duration (at least 1 s) and the mean "
+        "intensity must be positive");
   sim::RandomStream rng(seed, replication, 0, "storms");
   std::vector<Storm> storms;
   double t = rng.exponential(climate.mean_dry_s);
@@ -323,8 +324,9 @@ RainRecord read_rain_csv(const std::filesystem::path& path) {
 
 void set_gage_rain(DrainageNetwork& net, std::string_view gage, const Hyetograph& rain) {
   const int g = net.gage(std::string(gage));
-  if (g < 0) throw std::invalid_argument((net.path.empty() ? std::string("drainage model") : net.path) +
-                                         ": no rain gage '" + std::string(gage) + "' to give the rain to");
+  if (g < 0)
+    throw std::invalid_argument((net.path.empty() ? std::string("drainage model") : net.path) + ": no rain gage '" +
+                                std::string(gage) + "' to give the rain to");
   TimeSeries ts;
   ts.id = std::string(gage) + " (rain)";
   ts.use = SeriesUse::RAIN_INTENSITY;

@@ -7,20 +7,14 @@
 #include <cmath>
 #include <string>
 
+#include "ModelRuns.hpp"
 #include "SameResults.hpp"
-#include "models/City.hpp"
-#include "sim/Experiment.hpp"
 #include "sim/Scenario.hpp"
 
 using namespace citytwin;
+using namespace citytwin::testing;
 
 namespace {
-
-sim::Registry registry() {
-  sim::Registry r;
-  models::register_models(r);
-  return r;
-}
 
 // The site drainage model under a 100-year design storm (Chicago's 10-year curve, heavier), under a grid of streets
 // 100 m apart; no gauges, then four placed by lead time.
@@ -42,24 +36,10 @@ options:
     set: {flood_gauges.count: 4}
 )";
 
-sim::RunResults run(const std::string& text, unsigned threads = 2, std::vector<std::string> overrides = {}) {
-  sim::Scenario s = sim::Scenario::load_string(text, "test.yaml", registry(), overrides);
-  sim::ExperimentSettings settings;
-  settings.threads = threads;
-  return sim::run_experiment(s, models::build_model, settings);
+sim::RunResults run(const std::string& text, unsigned threads = 2, const std::vector<std::string>& overrides = {}) {
+  return run_scenario(text, threads, overrides);
 }
 
-double value(const sim::ReplicationResults& r, const std::string& name) {
-  for (const auto& k : r.kpis)
-    if (k.name == name) return k.value;
-  throw std::runtime_error("no KPI " + name);
-}
-
-const sim::EventTable& table(const sim::ReplicationResults& r, const std::string& name) {
-  for (const auto& t : r.tables)
-    if (t.name() == name) return t;
-  throw std::runtime_error("no table " + name);
-}
 
 std::string error_of(const std::string& text, std::vector<std::string> overrides = {}) {
   try {
@@ -94,28 +74,28 @@ TEST_CASE("a storm that floods the site is missed without gauges, warned of with
   REQUIRE(r.variants.size() == 2);
   const sim::ReplicationResults& none = r.variants[0].replications[0];
   const sim::ReplicationResults& four = r.variants[1].replications[0];
-  REQUIRE(value(none, "floods") >= 1);
-  CHECK(value(none, "missed_floods") == value(none, "floods"));
-  CHECK(value(none, "flooded_volume_m3") > 0.0);
+  REQUIRE(kpi_of(none, "floods") >= 1);
+  CHECK(kpi_of(none, "missed_floods") == kpi_of(none, "floods"));
+  CHECK(kpi_of(none, "flooded_volume_m3") > 0.0);
   // The same storm in both options; every flood warned before it starts.
-  CHECK(value(four, "floods") == value(none, "floods"));
-  CHECK(value(four, "floods_warned_share") == 1.0);
-  CHECK(value(four, "lead_time_mean_min") > 0.0);
-  const sim::EventTable& floods = table(four, "floods");
+  CHECK(kpi_of(four, "floods") == kpi_of(none, "floods"));
+  CHECK(kpi_of(four, "floods_warned_share") == 1.0);
+  CHECK(kpi_of(four, "lead_time_mean_min") > 0.0);
+  const sim::EventTable& floods = table_of(four, "floods");
   for (double lead : floods.column(floods.column_index("lead_s"))) CHECK(lead > 0.0);
   // Streets near the flooded node close for the flood and reopen after it; addresses are cut off meanwhile.
-  const sim::EventTable& closures = table(none, "closures");
+  const sim::EventTable& closures = table_of(none, "closures");
   REQUIRE(closures.rows() >= 1);
   const std::vector<double>& closed = closures.column(closures.column_index("closed_s"));
   const std::vector<double>& reopened = closures.column(closures.column_index("reopened_s"));
   for (std::size_t i = 0; i < closures.rows(); ++i) CHECK(reopened[i] > closed[i]);
   for (double m : closures.column(closures.column_index("length_m"))) CHECK(m > 0.0);
-  CHECK(value(none, "streets_closed_km_h") > 0.0);
-  CHECK(value(none, "addresses_cut_off_max_share") + value(none, "detour_mean_s") > 0.0);
+  CHECK(kpi_of(none, "streets_closed_km_h") > 0.0);
+  CHECK(kpi_of(none, "addresses_cut_off_max_share") + kpi_of(none, "detour_mean_s") > 0.0);
 }
 
 TEST_CASE("greedy gauges on the site give at least (1 - 1/e) of the MILP optimum's lead time, and beat one gauge") {
-  const sim::Scenario s = sim::Scenario::load_string(SITE, "test.yaml", registry());
+  const sim::Scenario s = sim::Scenario::load_string(SITE, "test.yaml", model_registry());
   const models::FloodParams p = models::FloodParams::from_scenario(s.variants()[0].params, ".");
   std::vector<models::FloodEvent> events;
   for (double a : {1800.0, 2500.0, 3200.0}) {
@@ -144,12 +124,12 @@ TEST_CASE("a stochastic year floods the site now and then; gauges warn of it, an
           {"duration=365d", "storms.source=stochastic", "storms.mean_dry=4d", "storms.mean_duration=2h",
            "storms.mean_intensity=8", "storms.tail=3h", "replications=1"});
   const sim::ReplicationResults& two = r.variants[1].replications[0];  // four gauges
-  CHECK(value(two, "storms") > 50);
-  CHECK(value(two, "storms") < 120);
-  CHECK(value(two, "false_warnings_per_year") >= 0.0);
-  CHECK(value(two, "floods_warned") <= value(two, "floods"));
+  CHECK(kpi_of(two, "storms") > 50);
+  CHECK(kpi_of(two, "storms") < 120);
+  CHECK(kpi_of(two, "false_warnings_per_year") >= 0.0);
+  CHECK(kpi_of(two, "floods_warned") <= kpi_of(two, "floods"));
   // Both options see the same storms.
-  CHECK(value(r.variants[0].replications[0], "storms") == value(two, "storms"));
+  CHECK(kpi_of(r.variants[0].replications[0], "storms") == kpi_of(two, "storms"));
 }
 
 TEST_CASE("the same flood scenario gives the same results bit for bit, on one thread or several") {

@@ -7,20 +7,16 @@
 #include <cmath>
 #include <string>
 
+#include "ModelRuns.hpp"
 #include "SameResults.hpp"
 #include "models/City.hpp"
 #include "sim/Experiment.hpp"
 #include "sim/Scenario.hpp"
 
 using namespace citytwin;
+using namespace citytwin::testing;
 
 namespace {
-
-sim::Registry registry() {
-  sim::Registry r;
-  models::register_models(r);
-  return r;
-}
 
 // Large bursts on Net3 over a short run: training, then about three bursts of 40-60 mm.
 const char* BURSTS = R"(
@@ -41,30 +37,12 @@ options:
     set: {leak_detection.enabled: false}
 )";
 
-sim::RunResults run(const std::string& text, unsigned threads = 2, std::vector<std::string> overrides = {}) {
-  sim::Scenario s = sim::Scenario::load_string(text, "test.yaml", registry(), overrides);
-  sim::ExperimentSettings settings;
-  settings.threads = threads;
-  return sim::run_experiment(s, models::build_model, settings);
+sim::RunResults run(const std::string& text, unsigned threads = 2, const std::vector<std::string>& overrides = {}) {
+  return run_scenario(text, threads, overrides);
 }
 
-const sim::KpiSummary& summary(const sim::VariantResults& v, const std::string& name) {
-  for (const auto& s : v.summary)
-    if (s.name == name) return s;
-  throw std::runtime_error("no KPI " + name);
-}
 
-double value(const sim::ReplicationResults& r, const std::string& name) {
-  for (const auto& k : r.kpis)
-    if (k.name == name) return k.value;
-  throw std::runtime_error("no KPI " + name);
-}
 
-const sim::EventTable& table(const sim::ReplicationResults& r, const std::string& name) {
-  for (const auto& t : r.tables)
-    if (t.name() == name) return t;
-  throw std::runtime_error("no table " + name);
-}
 
 std::string error_of(const std::string& text) {
   try {
@@ -98,13 +76,14 @@ TEST_CASE("large bursts are detected before they surface, and the water saved is
   double detected = 0, leaks = 0;
   for (std::size_t k = 0; k < on.replications.size(); ++k) {
     const sim::ReplicationResults& rep = on.replications[k];
-    leaks += value(rep, "leaks");
-    detected += value(rep, "leaks_detected");
+    leaks += kpi_of(rep, "leaks");
+    detected += kpi_of(rep, "leaks_detected");
     // The same leaks in both options (common random numbers), and the same baseline loss.
-    CHECK(value(rep, "leaks") == value(off.replications[k], "leaks"));
-    CHECK(value(rep, "leak_loss_baseline_m3_per_year") == value(off.replications[k], "leak_loss_baseline_m3_per_year"));
+    CHECK(kpi_of(rep, "leaks") == kpi_of(off.replications[k], "leaks"));
+    CHECK(kpi_of(rep, "leak_loss_baseline_m3_per_year") ==
+          kpi_of(off.replications[k], "leak_loss_baseline_m3_per_year"));
     // The leak table adds up to the KPIs: saved volume per leak at most what it lost, summed over leaks.
-    const sim::EventTable& t = table(rep, "leaks");
+    const sim::EventTable& t = table_of(rep, "leaks");
     const auto& lost = t.column(t.column_index("lost_baseline_m3"));
     const auto& saved = t.column(t.column_index("saved_m3"));
     const auto& start = t.column(t.column_index("start_s"));
@@ -121,37 +100,38 @@ TEST_CASE("large bursts are detected before they surface, and the water saved is
       lost_sum += lost[i];
     }
     const double years = (45.0 - 21.0) / 365.0;
-    CHECK(value(rep, "water_saved_m3_per_year") == doctest::Approx(saved_sum / years));
-    CHECK(value(rep, "leak_loss_baseline_m3_per_year") == doctest::Approx(lost_sum / years));
+    CHECK(kpi_of(rep, "water_saved_m3_per_year") == doctest::Approx(saved_sum / years));
+    CHECK(kpi_of(rep, "leak_loss_baseline_m3_per_year") == doctest::Approx(lost_sum / years));
   }
   REQUIRE(leaks >= 3);
   CHECK(detected >= leaks / 3.0);
-  CHECK(summary(on, "detection_delay_mean_h").mean < 48.0);
-  CHECK(summary(on, "water_saved_m3_per_year").mean > 0.0);
+  CHECK(summary_of(on, "detection_delay_mean_h").mean < 48.0);
+  CHECK(summary_of(on, "water_saved_m3_per_year").mean > 0.0);
   // Without the detector nothing is found, nothing saved, and the platform costs nothing.
-  CHECK(summary(off, "leaks_detected").mean == 0.0);
-  CHECK(summary(off, "water_saved_m3_per_year").mean == 0.0);
-  CHECK(table(off.replications[0], "alerts").rows() == 0);
-  CHECK(summary(off, "net_savings_eur_per_year").mean == doctest::Approx(-summary(off, "costs_eur_per_year").mean));
-  CHECK(std::isinf(summary(off, "payback_years").mean));
+  CHECK(summary_of(off, "leaks_detected").mean == 0.0);
+  CHECK(summary_of(off, "water_saved_m3_per_year").mean == 0.0);
+  CHECK(table_of(off.replications[0], "alerts").rows() == 0);
+  CHECK(summary_of(off, "net_savings_eur_per_year").mean ==
+        doctest::Approx(-summary_of(off, "costs_eur_per_year").mean));
+  CHECK(std::isinf(summary_of(off, "payback_years").mean));
   // Savings: water at 0.80 EUR/m3, plus 2,000 EUR of damage per burst repaired before it surfaces, less 500 EUR
   // per false alarm and 500 EUR x distance / 300 m to pinpoint each leak found.
   for (const sim::ReplicationResults& rep : on.replications) {
-    const sim::EventTable& t = table(rep, "leaks");
+    const sim::EventTable& t = table_of(rep, "leaks");
     const auto& distance = t.column(t.column_index("alert_distance_m"));
     double search = 0;
     for (double d : distance)
       if (!std::isnan(d)) search += std::min(1.0, d / 300.0) * 500.0;
     const double years = (45.0 - 21.0) / 365.0;
-    const double expected = value(rep, "water_saved_m3_per_year") * 0.8 +
-                            (value(rep, "leaks_repaired_early") * 2000.0 - search) / years -
-                            value(rep, "false_alarms_per_year") * 500.0;
-    CHECK(value(rep, "savings_eur_per_year") == doctest::Approx(expected));
+    const double expected = kpi_of(rep, "water_saved_m3_per_year") * 0.8 +
+                            (kpi_of(rep, "leaks_repaired_early") * 2000.0 - search) / years -
+                            kpi_of(rep, "false_alarms_per_year") * 500.0;
+    CHECK(kpi_of(rep, "savings_eur_per_year") == doctest::Approx(expected));
   }
 }
 
 TEST_CASE("payback is the investment over the mean net saving, its interval carried from the saving's") {
-  const sim::Variant variant = sim::Scenario::load_string(BURSTS, "test.yaml", registry()).variants()[0];
+  const sim::Variant variant = sim::Scenario::load_string(BURSTS, "test.yaml", model_registry()).variants()[0];
   auto model = models::build_model(variant);
   const auto* water = dynamic_cast<const models::WaterLeakModel*>(model.get());
   REQUIRE(water != nullptr);
