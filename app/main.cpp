@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "app/Cli.hpp"
+#include "app/Floods.hpp"
 #include "app/Live.hpp"
 #include "app/Progress.hpp"
 #include "app/Report.hpp"
@@ -66,7 +67,7 @@ const char* USAGE =
     "  validate SCENARIO   check a scenario file and print what it would run\n"
     "  list-models         list the model components and their parameters\n"
     "  map FILE            read an OpenStreetMap extract as a street graph and describe it\n"
-    "  place SCENARIO      choose microphone sites (greedy, against random and the exact optimum), as GeoJSON\n"
+    "  place SCENARIO      choose microphone or level gauge sites (greedy, against random and the exact optimum)\n"
     "  place NET.inp       choose pressure sensor sites on a pipe network that see the most leaks (same methods)\n"
     "  hydraulics NET.inp  run an EPANET network file's hydraulics alone; --csv DIR writes heads, pressures, flows\n"
     "  drainage MODEL.inp  run an EPA SWMM file's runoff and kinematic wave routing; --csv DIR writes its tables\n"
@@ -316,12 +317,16 @@ int place(int argc, char** argv) {
   cxxopts::Options o("citytwin place",
                      "Chooses where the microphones of a public-safety scenario go: lazy greedy (CELF) over simulated "
                      "shots for the expected min(microphones that hear a shot, 3) / 3, against random placements and, on "
-                     "a subset small enough, the exact MILP optimum (GLPK); writes the chosen sites as GeoJSON.");
+                     "a subset small enough, the exact MILP optimum (GLPK); writes the chosen sites as GeoJSON. On a "
+                     "floods scenario, the level gauges: lazy greedy over the training storms' floods for the mean best "
+                     "lead time any chosen gauge gives, against random placements and the MILP optimum of the whole "
+                     "problem (--exact; the --exact-* subset options do not apply).");
   o.add_options()
-      ("scenario", "scenario file (YAML), model public_safety", cxxopts::value<std::string>())
-      ("option", "the option (or variant label) whose microphones to place; default: the first with microphones",
+      ("scenario", "scenario file (YAML), model public_safety or floods", cxxopts::value<std::string>())
+      ("option", "the option (or variant label) whose microphones (gauges) to place; default: the first with any",
        cxxopts::value<std::string>())
-      ("count", "microphones to place (overrides the option's microphones.count)", cxxopts::value<unsigned>())
+      ("count", "microphones (gauges) to place (overrides microphones.count or flood_gauges.count)",
+       cxxopts::value<unsigned>())
       ("random", "random placements to compare with", cxxopts::value<unsigned>()->default_value("100"))
       ("exact", "also solve exactly with the MILP (the whole problem, or the subset the next options give) and report "
                 "greedy's gap")
@@ -345,27 +350,11 @@ int place(int argc, char** argv) {
     for (const auto& s : args["set"].as<std::vector<std::string>>()) overrides.push_back(s);
   sim::Registry registry = make_registry();
   sim::Scenario scenario = sim::Scenario::load_file(path, registry, overrides);
+  if (scenario.model() == "floods") return app::place_flood_gauges(scenario, path, args);
   if (scenario.model() != "public_safety")
-    throw UsageError("'place' places the microphones of a public_safety scenario; " + path + " is a " + scenario.model() +
-                     " scenario");
-  // The variant: named, or the first that has microphones.
-  const sim::Variant* variant = nullptr;
-  for (const auto& v : scenario.variants()) {
-    bool named = args.count("option") && (v.option == args["option"].as<std::string>() ||
-                                          v.label == args["option"].as<std::string>());
-    bool has = !args.count("option") && v.params.contains("microphones") && v.params["microphones"].value("count", 0) > 0;
-    if (named || has) {
-      variant = &v;
-      break;
-    }
-  }
-  if (!variant) {
-    std::string known;
-    for (const auto& v : scenario.variants()) known += (known.empty() ? "" : ", ") + ("'" + v.label + "'");
-    throw UsageError(args.count("option") ? "no option '" + args["option"].as<std::string>() + "'; options: " + known
-                                          : "no option has microphones (microphones.count); name one with --option "
-                                            "and give --count");
-  }
+    throw UsageError("'place' places the microphones of a public_safety scenario or the level gauges of a floods "
+                     "scenario; " + path + " is a " + scenario.model() + " scenario");
+  const sim::Variant* variant = &app::variant_to_place(scenario, args, "microphones", "microphones");
   models::PublicSafetyParams params = models::PublicSafetyParams::from_scenario(variant->params, variant->directory);
   if (args.count("count")) params.microphone_count = args["count"].as<unsigned>();
   if (params.microphone_count == 0) throw UsageError("no microphones to place: give --count N");

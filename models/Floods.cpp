@@ -151,12 +151,6 @@ std::int64_t whole_seconds(const sim::Params& p, const char* key) {
   return static_cast<std::int64_t>(std::llround(p.duration(key).to_seconds()));
 }
 
-// A node's position on the street map, m.
-sim::Point on_map(const FloodParams& p, const drainage::Node& n) {
-  const double a = p.rotation_deg * std::numbers::pi / 180.0;
-  const double x = n.x * p.metres_per_unit, y = n.y * p.metres_per_unit;
-  return {p.offset_x_m + x * std::cos(a) - y * std::sin(a), p.offset_y_m + x * std::sin(a) + y * std::cos(a)};
-}
 
 // Where a rain gage is: the mean position of the outlets of the subcatchments it rains on, m (model frame).
 std::vector<sim::Point> gage_positions(const FloodParams& p) {
@@ -271,6 +265,13 @@ std::vector<std::pair<std::int64_t, drainage::Hyetograph>> storms_of(const Flood
 }
 
 }  // namespace
+
+sim::Point node_on_map(const FloodParams& p, int node) {
+  const drainage::Node& n = p.model->nodes.at(static_cast<std::size_t>(node));
+  const double a = p.rotation_deg * std::numbers::pi / 180.0;
+  const double x = n.x * p.metres_per_unit, y = n.y * p.metres_per_unit;
+  return {p.offset_x_m + x * std::cos(a) - y * std::sin(a), p.offset_y_m + x * std::sin(a) + y * std::cos(a)};
+}
 
 double node_full_depth_m(const drainage::DrainageNetwork& net, int node) {
   const drainage::Node& n = net.nodes.at(static_cast<std::size_t>(node));
@@ -536,16 +537,17 @@ FloodModel::FloodModel(FloodParams params) : params_(std::move(params)) {
       for (auto& [start, rain] : storms_of(params_, params_.seed, 1'000'000u))
         training.push_back(simulate_storm(params_, rain, start));
     }
-    std::vector<int> candidates;
+    std::vector<int>& candidates = plan_.candidates;
     for (std::size_t n = 0; n < net.nodes.size(); ++n)
       if (net.nodes[n].kind != drainage::NodeKind::OUTFALL && node_full_depth_m(net, static_cast<int>(n)) > 0.0)
         candidates.push_back(static_cast<int>(n));
+    plan_.training_events = training.size();
+    for (const FloodEvent& e : training) plan_.training_floods += e.floods.size();
     const std::size_t k = std::min<std::size_t>(static_cast<std::size_t>(params_.gauge_count), candidates.size());
-    const bool floods =
-        std::any_of(training.begin(), training.end(), [](const FloodEvent& e) { return !e.floods.empty(); });
-    if (floods) {
-      for (std::uint32_t i : place_greedy(lead_time_problem(params_, training, candidates), k).sites)
-        params_.gauge_nodes.push_back(candidates[i]);
+    if (plan_.training_floods > 0) {
+      plan_.problem = std::make_shared<const PlacementProblem>(lead_time_problem(params_, training, candidates));
+      plan_.chosen = place_greedy(*plan_.problem, k);
+      for (std::uint32_t i : plan_.chosen.sites) params_.gauge_nodes.push_back(candidates[i]);
     } else {
       // Storms that flood nothing leave no lead time to place by: the nodes that come closest to their ground.
       std::vector<std::pair<double, int>> fill;
@@ -699,7 +701,7 @@ sim::ReplicationResults FloodModel::run(const sim::ReplicationContext& ctx) cons
          {"length_m", sim::ColumnSpec::Type::FLOAT64, "m", "Their length, a two-way street once."}});
     for (const NodeFlood& f : floods) {
       std::vector<std::uint32_t> edges =
-          closures.edges_near(on_map(p, net.nodes[static_cast<std::size_t>(f.node)]), p.closure_radius_m);
+          closures.edges_near(node_on_map(p, f.node), p.closure_radius_m);
       if (edges.empty()) continue;
       const std::int64_t reopen = f.end_s + net.options.report_step_s;
       StreetClosures alone(g);

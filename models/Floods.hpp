@@ -100,8 +100,20 @@ FloodEvent simulate_storm(const FloodParams& params, const drainage::Hyetograph&
 PlacementProblem lead_time_problem(const FloodParams& params, const std::vector<FloodEvent>& events,
                                    const std::vector<int>& candidates);
 
+/// Where a node of the drainage model lies on the street map (`flood_streets`' offset and rotation), m.
+sim::Point node_on_map(const FloodParams& params, int node);
+
 /// The full depth of a node: its maximum depth, or (0 given, as SWMM sets it) its highest link's crown, m.
 double node_full_depth_m(const drainage::DrainageNetwork& net, int node);
+
+/// Where the gauges go and why (greedy placement): the candidate nodes, the lead-time problem over the training
+/// storms, and the greedy choice.
+struct GaugePlan {
+  std::vector<int> candidates;                       ///< nodes, indices into the model's
+  std::shared_ptr<const PlacementProblem> problem;   ///< null when the training storms flood nothing
+  Placement chosen;                                  ///< sites index `candidates`; value: mean best lead, h
+  std::size_t training_events = 0, training_floods = 0;
+};
 
 /// The model: gauges and their radio links fixed per variant (greedy placement on training storms apart from the
 /// replications': the design storm peaking early, midway and late, at half, once and one and a half times its
@@ -119,10 +131,13 @@ class FloodModel : public sim::Model {
   std::vector<sim::EventTable> layout() const override;
 
   const FloodParams& params() const { return params_; }
+  /// The greedy placement's problem and choice (empty unless `flood_gauges.placement` is greedy).
+  const GaugePlan& plan() const { return plan_; }
   double capex_eur() const;
 
  private:
   FloodParams params_;
+  GaugePlan plan_;
   std::vector<int> device_;  // per gauge
   std::unique_ptr<const Network> network_;
 };

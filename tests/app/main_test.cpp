@@ -258,6 +258,40 @@ TEST_CASE("place chooses microphone sites, compares them with random and the opt
   CHECK(none.out.find("no option 'nothing'") != std::string::npos);
 }
 
+TEST_CASE("place chooses a flood scenario's level gauges by lead time, against random and the optimum") {
+  const std::string floods = std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/commune-floods.yaml";
+  fs::path out = temp_dir() / "gauges.geojson";
+  Outcome o = program("place " + floods + " --count 2 --random 20 --exact -o " + out.string());
+  CHECK(o.code == 0);
+  CHECK(o.out.find("2 gauges among 11 candidate nodes") != std::string::npos);
+  CHECK(o.out.find("random (20 draws)") != std::string::npos);
+  CHECK(o.out.find("exact (MILP, GLPK): optimum") != std::string::npos);
+  REQUIRE(fs::exists(out));
+  std::ifstream in(out);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(text.find("\"level_gauge\"") != std::string::npos);
+  Outcome none = program("place " + floods + " --option '4 gauges, 4G' --set flood_gauges.placement=listed");
+  CHECK(none.code == 2);
+  CHECK(none.out.find("lists its gauges") != std::string::npos);
+}
+
+TEST_CASE("drainage runs a SWMM file by kinematic wave and writes its tables; a malformed file is bad input") {
+  const std::string site = std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/drainage/Site_Drainage_Model.inp";
+  fs::path dir = temp_dir() / "site";
+  Outcome o = program("drainage " + site + " --routing kinwave --csv " + dir.string());
+  CHECK(o.code == 0);
+  CHECK(o.out.find("continuity error") != std::string::npos);
+  for (const char* f : {"node_depth.csv", "node_flooding.csv", "link_flow.csv", "runoff.csv"}) CHECK(fs::exists(dir / f));
+  std::ifstream in(dir / "node_depth.csv");
+  std::string header;
+  std::getline(in, header);
+  CHECK(header == "time_s,J1,J2,J3,J4,J5,J6,J7,J8,J9,J10,J11,O1");
+  fs::path bad = write("bad.inp", "[OPTIONS]\nFLOW_UNITS LITRES\n");
+  Outcome b = program("drainage " + bad.string());
+  CHECK(b.code == 2);
+  CHECK(b.out.find("bad.inp:2") != std::string::npos);
+}
+
 TEST_CASE("compare --kpis shows only the KPIs a regular expression matches, and refuses a bad one") {
   Outcome o = program("compare " + SCENARIO + " --replications 2 --set duration=5d --set warmup=0s -q -o " +
                        (temp_dir() / "kpis.h5").string() + " --kpis '^callback_'");
