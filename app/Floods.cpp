@@ -34,12 +34,13 @@ int place_flood_gauges(const sim::Scenario& scenario, const std::string& path, c
   if (!plan.problem) {
     std::printf("  the training storms flood nothing: the gauges go to the nodes that fill closest to their ground\n");
   } else {
-    // Values are mean best lead times in hours over the training floods.
+    // Values are mean best lead times over the training floods, as shares of max_lead: in minutes, times `min`.
     const models::PlacementProblem& problem = *plan.problem;
+    const double min = static_cast<double>(params.max_lead_s) / 60.0;
     const std::size_t k = plan.chosen.sites.size();
     std::printf("  greedy (CELF): mean best lead %.1f min over the floods; upper bound %.1f min (within %.1f%% of "
                 "the optimum); %zu gains computed; %.2f s with the training storms\n",
-                plan.chosen.value * 60, plan.chosen.upper_bound * 60,
+                plan.chosen.value * min, plan.chosen.upper_bound * min,
                 100.0 * (1.0 - plan.chosen.value / plan.chosen.upper_bound), plan.chosen.evaluations, seconds);
     const unsigned draws = args["random"].as<unsigned>();
     if (draws > 0) {
@@ -51,20 +52,20 @@ int place_flood_gauges(const sim::Scenario& scenario, const std::string& path, c
         value.add(x.value);
         best = std::max(best, x.value);
       }
-      std::printf("  random (%u draws): %.1f +- %.1f min (sd), best %.1f min\n", draws, value.mean() * 60,
-                  value.stddev() * 60, best * 60);
+      std::printf("  random (%u draws): %.1f +- %.1f min (sd), best %.1f min\n", draws, value.mean() * min,
+                  value.stddev() * min, best * min);
     }
     if (args.count("exact")) {
       const models::ExactPlacement e = models::place_exact(problem, k, args["time-limit"].as<double>());
       if (e.optimal)
         std::printf("  exact (MILP, GLPK): optimum %.1f min; greedy reaches %.2f%% of it (its guarantee: %.1f%%); "
                     "%.1f s\n",
-                    e.best.value * 60, 100.0 * plan.chosen.value / e.best.value, 100.0 * (1.0 - std::exp(-1.0)),
+                    e.best.value * min, 100.0 * plan.chosen.value / e.best.value, 100.0 * (1.0 - std::exp(-1.0)),
                     e.seconds);
       else
         std::printf("  exact (MILP, GLPK): best %.1f min, bound %.1f min after the time limit: greedy reaches at "
                     "least %.2f%% of the optimum; %.1f s\n",
-                    e.best.value * 60, e.bound * 60, 100.0 * plan.chosen.value / e.bound, e.seconds);
+                    e.best.value * min, e.bound * min, 100.0 * plan.chosen.value / e.bound, e.seconds);
     }
   }
   const std::vector<int>& nodes = model.params().gauge_nodes;

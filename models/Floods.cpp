@@ -152,7 +152,8 @@ std::int64_t whole_seconds(const sim::Params& p, const char* key) {
 }
 
 
-// Where a rain gage is: the mean position of the outlets of the subcatchments it rains on, m (model frame).
+// Where a rain gage is: the mean position of the outlets of the subcatchments it rains on, m (model frame); NaN for
+// a gage that rains on none.
 std::vector<sim::Point> gage_positions(const FloodParams& p) {
   const drainage::DrainageNetwork& net = *p.model;
   std::vector<sim::Point> at(net.gages.size());
@@ -164,8 +165,11 @@ std::vector<sim::Point> gage_positions(const FloodParams& p) {
     at[static_cast<std::size_t>(s.gage)].y_m += node.y * p.metres_per_unit;
     ++n[static_cast<std::size_t>(s.gage)];
   }
-  for (std::size_t g = 0; g < at.size(); ++g)
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t g = 0; g < at.size(); ++g) {
     if (n[g] > 0) at[g].x_m /= n[g], at[g].y_m /= n[g];
+    else at[g] = {nan, nan};
+  }
   return at;
 }
 
@@ -186,6 +190,7 @@ struct KnownWarning {
   std::uint32_t gauge = 0;
   double raised_s = 0.0, known_s = 0.0, expected_overflow_s = 0.0, cleared_s = -1.0;
   bool forecast = false;
+  std::size_t event = 0;  // the storm event it came in
 };
 
 // The best lead time `warnings` give a flood starting at `start_s`, s (0: none before it); the gauge that gave it.
@@ -229,7 +234,8 @@ std::vector<std::pair<std::int64_t, drainage::Hyetograph>> storms_of(const Flood
       for (std::size_t i = 0; i < storms.size();) {
         std::size_t j = i + 1;
         std::int64_t end = storms[i].start_s + storms[i].duration_s;
-        while (j < storms.size() && storms[j].start_s < end + p.tail_s)
+        // (Three steps more: an event runs to its last storm's end rounded up to whole steps, plus the tail.)
+        while (j < storms.size() && storms[j].start_s < end + p.tail_s + 3 * p.storm_step_s)
           end = std::max(end, storms[j].start_s + storms[j].duration_s), ++j;
         const std::int64_t start = storms[i].start_s / p.storm_step_s * p.storm_step_s;
         std::vector<drainage::Storm> group(storms.begin() + static_cast<std::ptrdiff_t>(i),
@@ -367,6 +373,10 @@ FloodParams FloodParams::from_scenario(const Json& scenario, const std::string& 
     for (const std::string& g : p.record.gauges)
       if (net.gage(g) < 0)
         throw sim::ScenarioError("at 'storms.file': column '" + g + "' names no rain gage of " + p.model_file);
+    for (const drainage::RainGage& g : net.gages)
+      if (g.used && std::find(p.record.gauges.begin(), p.record.gauges.end(), g.id) == p.record.gauges.end())
+        throw sim::ScenarioError("at 'storms.file': rain gage '" + g.id + "' of " + p.model_file +
+                                 " has no column in " + p.record_file + "; give it one (empty cells for no rain)");
   }
   p.moving = st.speed_m_per_s("speed") > 0.0;
   p.path.speed_m_per_s = p.moving ? st.speed_m_per_s("speed") : 1.0;
@@ -374,14 +384,17 @@ FloodParams FloodParams::from_scenario(const Json& scenario, const std::string& 
   p.path.width_m = st.distance_m("width");
   if (p.moving) {
     // The origin upwind of every gage: the track passes the gages' centre, starting behind the farthest back.
-    const std::vector<sim::Point> at = gage_positions(p);
+    // (Gages that rain on no subcatchment have no place and take no part.) A metre more upwind keeps the rearmost
+    // gage ahead of the origin whatever the rounding.
+    std::vector<sim::Point> at = gage_positions(p);
+    std::erase_if(at, [](const sim::Point& q) { return std::isnan(q.x_m); });
     const double h = p.path.heading_deg * std::numbers::pi / 180.0, ux = std::sin(h), uy = std::cos(h);
     double cx = 0.0, cy = 0.0, back = 0.0;
     for (const sim::Point& q : at)
       cx += q.x_m / static_cast<double>(at.size()), cy += q.y_m / static_cast<double>(at.size());
     for (const sim::Point& q : at) back = std::min(back, (q.x_m - cx) * ux + (q.y_m - cy) * uy);
-    p.path.origin_x_m = cx + back * ux;
-    p.path.origin_y_m = cy + back * uy;
+    p.path.origin_x_m = cx + (back - 1.0) * ux;
+    p.path.origin_y_m = cy + (back - 1.0) * uy;
   }
   if (p.source == StormSource::STOCHASTIC && p.duration_s < 86400)
     throw sim::ScenarioError("at 'duration': stochastic storms need a run of at least a day (a year is usual)");
@@ -423,6 +436,9 @@ FloodParams FloodParams::from_scenario(const Json& scenario, const std::string& 
   p.warning.min_rise_m_per_s = wa.number("min_rise") / 3600.0;
   p.warning.acceleration_sd_m_per_s2 = wa.number("acceleration_sd");
   p.warning.noise_sd_m = std::max(p.noise_sd_m, 1e-4);
+  // Gauges read up to twice the deepest node (and at least 50 m).
+  for (std::size_t n = 0; n < net.nodes.size(); ++n)
+    p.warning.max_level_m = std::max(p.warning.max_level_m, 2.0 * node_full_depth_m(net, static_cast<int>(n)));
   p.max_lead_s = whole_seconds(wa, "max_lead");
 
   static const std::vector<sim::ParamSpec> net_specs = NetworkParams::specs();
@@ -456,7 +472,14 @@ FloodEvent simulate_storm(const FloodParams& p, const drainage::Hyetograph& stor
   bool first = true;
   for (std::size_t g = 0; g < net.gages.size(); ++g) {
     if (!net.gages[g].used) continue;
-    const drainage::Hyetograph rain = p.moving ? drainage::storm_at(storm, p.path, at[g].x_m, at[g].y_m) : storm;
+    // A record gives each gage its own column; a storm falls on every gage, moved along its path if it moves.
+    drainage::Hyetograph rain = storm;
+    if (p.source == StormSource::RECORD) {
+      const auto c = std::find(p.record.gauges.begin(), p.record.gauges.end(), net.gages[g].id);
+      rain = p.record.rain[static_cast<std::size_t>(c - p.record.gauges.begin())];
+    } else if (p.moving && !std::isnan(at[g].x_m)) {
+      rain = drainage::storm_at(storm, p.path, at[g].x_m, at[g].y_m);
+    }
     drainage::set_gage_rain(net, net.gages[g].id, rain);
     if (first) ev.rain = rain, first = false;
   }
@@ -491,26 +514,33 @@ FloodEvent simulate_storm(const FloodParams& p, const drainage::Hyetograph& stor
 PlacementProblem lead_time_problem(const FloodParams& p, const std::vector<FloodEvent>& events,
                                    const std::vector<int>& candidates) {
   std::vector<const NodeFlood*> floods;
-  for (const FloodEvent& ev : events)
-    for (const NodeFlood& f : ev.floods) floods.push_back(&f);
+  std::vector<std::size_t> flood_event;
+  for (std::size_t e = 0; e < events.size(); ++e)
+    for (const NodeFlood& f : events[e].floods) floods.push_back(&f), flood_event.push_back(e);
   std::vector<std::vector<std::pair<std::uint32_t, double>>> values(floods.size());
   for (std::uint32_t i = 0; i < candidates.size(); ++i) {
-    // The candidate's warnings from noise-free readings at the gauges' interval.
-    detection::FloodWarningCore core = make_core(p, {candidates[i]});
+    // The candidate's warnings from noise-free readings at the gauges' interval, each event on its own (training
+    // events may share a clock).
+    std::vector<KnownWarning> ws;
     for (const FloodEvent& ev : events) {
+      detection::FloodWarningCore core = make_core(p, {candidates[i]});
       const double end = ev.time_s.empty() ? 0.0 : ev.time_s.back();
       for (std::int64_t t = p.interval_s; static_cast<double>(t) <= end; t += p.interval_s)
         core.consume({0, (ev.start_s + t) * US_PER_S,
                       detection::Measurement{depth_at(ev, *p.model, candidates[i], static_cast<double>(t))}, 0});
+      for (const detection::FloodWarning& w : core.warnings())
+        ws.push_back({0, static_cast<double>(w.raised_us) / US_PER_S, static_cast<double>(w.raised_us) / US_PER_S, 0.0,
+                      w.cleared_us < 0 ? -1.0 : static_cast<double>(w.cleared_us) / US_PER_S, w.forecast,
+                      static_cast<std::size_t>(&ev - events.data())});
     }
-    std::vector<KnownWarning> ws;
-    for (const detection::FloodWarning& w : core.warnings())
-      ws.push_back({0, static_cast<double>(w.raised_us) / US_PER_S, static_cast<double>(w.raised_us) / US_PER_S, 0.0,
-                    w.cleared_us < 0 ? -1.0 : static_cast<double>(w.cleared_us) / US_PER_S, w.forecast});
+    // Each flood's best warning from this event's own warnings.
     for (std::size_t j = 0; j < floods.size(); ++j) {
+      std::vector<KnownWarning> own;
+      for (const KnownWarning& w : ws)
+        if (w.event == flood_event[j]) own.push_back(w);
       const double lead =
-          best_lead(ws, static_cast<double>(floods[j]->start_s), static_cast<double>(p.max_lead_s)).first;
-      if (lead > 0.0) values[j].emplace_back(i, lead / 3600.0);
+          best_lead(own, static_cast<double>(floods[j]->start_s), static_cast<double>(p.max_lead_s)).first;
+      if (lead > 0.0) values[j].emplace_back(i, lead / static_cast<double>(p.max_lead_s));
     }
   }
   return PlacementProblem::facility(candidates.size(), values, std::vector<double>(floods.size(), 1.0));
@@ -600,16 +630,20 @@ sim::ReplicationResults FloodModel::run(const sim::ReplicationContext& ctx) cons
       }
     }
   };
+  // Each gauge's noise and dropouts from a stream keyed by its node: adding a gauge changes no other's readings.
   std::vector<sim::RandomStream> noise;
   for (std::size_t g = 0; g < gauges; ++g)
-    noise.emplace_back(ctx.seed, ctx.replication, static_cast<std::uint32_t>(g), "flood_gauge");
+    noise.emplace_back(ctx.seed, ctx.replication, static_cast<std::uint32_t>(p.gauge_nodes[g]), "flood_gauge");
   std::vector<NodeFlood> floods;
   std::optional<FloodEvent> worst;
   double worst_volume = -1.0;
   std::uint64_t dropped = 0, next_id = 1;
   const auto events = storms_of(p, ctx.seed, ctx.replication);
-  for (const auto& [start, rain] : events) {
+  std::int64_t clock = 0;  // the last time the readings reached
+  for (const auto& [storm_start, rain] : events) {
     if (ctx.cancelled && ctx.cancelled->load()) break;
+    // Events never overlap (storms_of leaves them apart); the clock guards it.
+    const std::int64_t start = std::max(storm_start, clock);
     FloodEvent ev = simulate_storm(p, rain, start);
     const double end = ev.time_s.empty() ? 0.0 : ev.time_s.back();
     for (std::int64_t t = p.interval_s; static_cast<double>(t) <= end; t += p.interval_s) {
@@ -631,10 +665,13 @@ sim::ReplicationResults FloodModel::run(const sim::ReplicationContext& ctx) cons
     for (const NodeFlood& f : ev.floods) volume += f.volume_m3;
     floods.insert(floods.end(), ev.floods.begin(), ev.floods.end());
     if (volume > worst_volume) worst_volume = volume, worst = std::move(ev);
-    if (ctx.progress_us)
-      ctx.progress_us->fetch_add(static_cast<std::int64_t>(end) * US_PER_S, std::memory_order_relaxed);
+    const std::int64_t reached = start + static_cast<std::int64_t>(end);
+    if (ctx.progress_us && reached > clock)
+      ctx.progress_us->fetch_add((std::min(reached, p.duration_s) - std::min(clock, p.duration_s)) * US_PER_S,
+                                 std::memory_order_relaxed);
+    clock = std::max(clock, reached);
   }
-  carrier.advance(std::max<std::int64_t>(p.duration_s, events.empty() ? 0 : events.back().first) + 3600);
+  carrier.advance(std::max(p.duration_s, clock) + 3600);
 
   // Each flood's best warning; a warning with no flood near after it (nor one under way) is false.
   const auto max_lead = static_cast<double>(p.max_lead_s);
@@ -668,8 +705,12 @@ sim::ReplicationResults FloodModel::run(const sim::ReplicationContext& ctx) cons
        {"false_warning", sim::ColumnSpec::Type::INT64, "", "1 if no node flooded within max_lead after it."}});
   int false_warnings = 0;
   for (const KnownWarning& w : warnings) {
+    // Real when a flood is under way, or starts within max_lead or while the warning still stands: the floods
+    // best_lead credits it with.
     const bool real = std::any_of(floods.begin(), floods.end(), [&](const NodeFlood& f) {
-      return static_cast<double>(f.end_s) >= w.known_s && static_cast<double>(f.start_s) <= w.known_s + max_lead;
+      const auto start = static_cast<double>(f.start_s), end = static_cast<double>(f.end_s);
+      const bool standing = w.cleared_s < 0.0 || w.cleared_s >= start;
+      return end >= w.known_s && (start <= w.known_s + max_lead || standing);
     });
     if (!real) ++false_warnings;
     warning_table.append({net.nodes[static_cast<std::size_t>(p.gauge_nodes[w.gauge])].id, w.raised_s, w.known_s,
@@ -721,8 +762,8 @@ sim::ReplicationResults FloodModel::run(const sim::ReplicationContext& ctx) cons
       const double span_s = static_cast<double>(next->first - it->first);
       const DetourSummary d = detours(closures, stations, open, places);
       closed_km_h += closures.closed_length_m() / 1000.0 * span_s / 3600.0;
-      detour_weighted += d.detoured_mean_s * span_s;
-      closed_time += span_s;
+      detour_weighted += d.detoured_mean_s * static_cast<double>(d.detoured) * span_s;
+      closed_time += static_cast<double>(d.detoured) * span_s;
       detoured_max = std::max(detoured_max, static_cast<double>(d.detoured));
       unreachable_max = std::max(unreachable_max, static_cast<double>(d.unreachable) / static_cast<double>(d.places));
     }
@@ -772,8 +813,11 @@ sim::ReplicationResults FloodModel::run(const sim::ReplicationContext& ctx) cons
   kpi("missed_floods", "", "Floods no warning came before.", static_cast<double>(floods.size()) - warned);
   kpi("lead_time_mean_min", "min", "Mean lead time of the warned floods (at most max_lead).",
       warned ? lead_sum / warned / 60.0 : nan);
-  kpi("false_warnings_per_year", "1/year", "Warnings with no node flooding within max_lead after them, a year.",
-      false_warnings / years);
+  kpi("false_warnings", "", "Warnings no node flood followed within max_lead (or while they stood), over the run.",
+      false_warnings);
+  // A year's rate means something for a year of storms only, not for one design storm or a record.
+  kpi("false_warnings_per_year", "1/year", "The same, a year (stochastic storms only).",
+      p.source == StormSource::STOCHASTIC ? false_warnings / years : nan);
   kpi("flooded_volume_m3", "m3", "Water sent onto the streets over the run.", volume);
   kpi("streets_closed_km_h", "km h", "Length of street closed by floods times the hours closed.", closed_km_h);
   kpi("detour_mean_s", "s",
@@ -784,7 +828,9 @@ sim::ReplicationResults FloodModel::run(const sim::ReplicationContext& ctx) cons
   kpi("addresses_cut_off_max_share", "", "The largest share of addresses no station could reach at once.",
       unreachable_max);
   kpi("capex_eur", "EUR", "Purchase and installation of the gauges and the sensor network's gateways.", capex_eur());
-  const double messages_per_year = static_cast<double>(carrier.run().sent()) / years;
+  // Gauges report in dry weather too: a reading every interval (less dropouts) all year.
+  const double messages_per_year = static_cast<double>(gauges) * (1.0 - p.dropout) * YEAR_S /
+                                   static_cast<double>(p.interval_s);
   kpi("costs_eur_per_year", "EUR/year", "Yearly upkeep of the gauges and the sensor network.",
       gauges == 0
           ? 0.0
@@ -794,6 +840,10 @@ sim::ReplicationResults FloodModel::run(const sim::ReplicationContext& ctx) cons
       sent > 0 ? 1.0 - static_cast<double>(carrier.run().delivered()) / sent : nan);
   out.events = carrier.events();
   if (dropped > 0) out.warnings.push_back(std::to_string(dropped) + " gauge readings dropped out at the gauges");
+  if (core.rejected() > 0)
+    out.warnings.push_back(std::to_string(core.rejected()) +
+                           " gauge readings refused by the flood-warning core (out of order after the network's delays, "
+                           "or out of range)");
   return out;
 }
 

@@ -95,8 +95,8 @@ struct FloodEvent {
 FloodEvent simulate_storm(const FloodParams& params, const drainage::Hyetograph& storm, std::int64_t start_s);
 
 /// The warnings each candidate gauge would give of each flood of `events` (noise-free readings at the gauges'
-/// interval), as a facility-location problem: sample j is a node's flood, candidate i's value its lead time in
-/// hours (at most max_lead_s), so that a placement maximises the mean best lead time.
+/// interval, each event read on its own), as a facility-location problem: sample j is a node's flood, candidate i's
+/// value its lead time as a share of max_lead_s (in [0, 1]), so that a placement maximises the mean best lead time.
 PlacementProblem lead_time_problem(const FloodParams& params, const std::vector<FloodEvent>& events,
                                    const std::vector<int>& candidates);
 
@@ -111,7 +111,7 @@ double node_full_depth_m(const drainage::DrainageNetwork& net, int node);
 struct GaugePlan {
   std::vector<int> candidates;                       ///< nodes, indices into the model's
   std::shared_ptr<const PlacementProblem> problem;   ///< null when the training storms flood nothing
-  Placement chosen;                                  ///< sites index `candidates`; value: mean best lead, h
+  Placement chosen;  ///< sites index `candidates`; value: mean best lead over max_lead (see lead_time_problem)
   std::size_t training_events = 0, training_floods = 0;
 };
 

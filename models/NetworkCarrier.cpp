@@ -9,12 +9,12 @@ NetworkCarrier::NetworkCarrier(const Network& network, const std::vector<int>& d
       run_(network, sim_, seed, replication, [this](const MessageOutcome& o) { arrived(o); }, false, "sensor_network") {}
 
 void NetworkCarrier::send(const detection::Reading& reading, std::int64_t now_s) {
+  sim_.run_until(sim::Time::seconds(static_cast<double>(now_s)));
   const int d = device_[reading.sensor];
   if (d < 0) {
     deliver(reading);
     return;
   }
-  sim_.run_until(sim::Time::seconds(static_cast<double>(now_s)));
   in_flight_.emplace(next_tag_, reading);
   run_.send(static_cast<std::uint32_t>(d), next_tag_++);
 }

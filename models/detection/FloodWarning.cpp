@@ -96,6 +96,11 @@ std::vector<FloodWarningEvent> FloodWarningCore::consume(const Reading& r) {
   GaugeState& g = states_[r.sensor];
   const Gauge& gauge = gauges_[r.sensor];
   const double z = m->value;
+  // After a long silence the forecast starts afresh; a standing warning stays.
+  if (g.last_us >= 0 && r.time_us - g.last_us > settings_.restart_after_us) {
+    g.last_us = -1;
+    g.recent.clear();
+  }
   // Level and rise as the forecast sees them.
   switch (settings_.forecast) {
     case LevelForecast::NONE: g.level_m = z, g.rise_m_per_s = 0.0; break;

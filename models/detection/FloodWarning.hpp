@@ -36,6 +36,9 @@ struct FloodWarningSettings {
   /// has warned for `clear_after_us`.
   double clear_fraction = 0.9;
   std::int64_t clear_after_us = 1'800'000'000;
+  /// After a silence longer than this (a dry spell, a gauge offline), the forecast starts afresh from the next
+  /// reading: a rise learnt days ago says nothing of the next storm, µs.
+  std::int64_t restart_after_us = 3'600'000'000;
   /// Readings outside [min_level_m, max_level_m] are physically impossible for the gauge: rejected, counted.
   double min_level_m = -0.5;
   double max_level_m = 50.0;
@@ -89,7 +92,7 @@ class FloodWarningCore {
 
   /// Takes one reading (a Measurement of the gauge's level, m): readings of a gauge must come in time order. Returns
   /// what the reading did; a reading of an unknown gauge, of another payload, not finite, out of the gauge's range
-  /// or older than the gauge's last is rejected (counted) and does nothing.
+  /// or not later than the gauge's last is rejected (counted) and does nothing.
   std::vector<FloodWarningEvent> consume(const Reading& r);
 
   /// The level forecast `ahead_us` after the gauge's last reading, m.

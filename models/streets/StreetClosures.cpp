@@ -107,7 +107,7 @@ DetourSummary detours(const StreetClosures& closures, const std::vector<std::uin
       shut = std::min(shut, closed[s].at(p));
     }
     if (!std::isfinite(shut)) {
-      ++out.unreachable;
+      if (std::isfinite(open)) ++out.unreachable;  // cut off by the closures, not unreachable anyway
       continue;
     }
     const double d = std::isfinite(open) ? std::max(0.0, shut - open) : 0.0;

@@ -51,7 +51,7 @@ struct DetourSummary {
   double detoured_mean_s = 0.0;    ///< over the places that detour (0 if none)
   double max_detour_s = 0.0;
   std::size_t detoured = 0;        ///< places whose fastest time grew by more than a second
-  std::size_t unreachable = 0;     ///< places no station reaches
+  std::size_t unreachable = 0;     ///< places the closures cut off from every station (that reach them when open)
   std::size_t places = 0;
 };
 

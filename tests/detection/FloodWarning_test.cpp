@@ -113,6 +113,19 @@ TEST_CASE("a warning clears when the water is well down and has stayed down, and
   CHECK(core.warnings()[0].cleared_us == events[1].warning.cleared_us);
 }
 
+TEST_CASE("after a long silence the forecast starts afresh: a rise learnt before a dry spell warns of nothing after it") {
+  FloodWarningSettings s;
+  s.forecast = LevelForecast::KALMAN;
+  FloodWarningCore core({{"G1", 1.0, 0.0, 0.0}}, s);
+  // A rise of 1 cm a minute to 0.5 m, then nothing for two days, then the level as it was.
+  for (int k = 0; k <= 30; ++k) core.consume(level(0, k * MINUTE, 0.2 + 0.01 * k));
+  CHECK(core.state(0).rise_m_per_s > 0.005 / 60);
+  const std::int64_t later = 30 * MINUTE + 2 * 86400LL * 1'000'000;
+  CHECK(core.consume(level(0, later, 0.5)).empty());
+  CHECK(core.state(0).rise_m_per_s == 0.0);
+  CHECK(core.forecast_m(0, s.horizon_us) == doctest::Approx(0.5));
+}
+
 TEST_CASE("readings of unknown gauges, other payloads, impossible or out-of-order levels are refused and counted") {
   FloodWarningCore core({{"G1", 1.0, 0.0, 0.0}});
   CHECK(core.consume(level(1, MINUTE, 0.5)).empty());

@@ -5,6 +5,9 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "ModelRuns.hpp"
@@ -114,8 +117,52 @@ TEST_CASE("greedy gauges on the site give at least (1 - 1/e) of the MILP optimum
   CHECK(greedy.value >= (1.0 - 1.0 / std::exp(1.0)) * exact.best.value - 1e-12);
   CHECK(greedy.value <= exact.best.value + 1e-12);
   CHECK(greedy.value >= one.value);
-  MESSAGE("site: " << problem.samples() << " floods, mean best lead " << greedy.value * 60
-                   << " min of the greedy 2 gauges, optimum " << exact.best.value * 60);
+  const double min = static_cast<double>(p.max_lead_s) / 60.0;
+  MESSAGE("site: " << problem.samples() << " floods, mean best lead " << greedy.value * min
+                   << " min of the greedy 2 gauges, optimum " << exact.best.value * min);
+  // Events that share a clock are each read on their own: a storm twice over is worth what it is worth once.
+  const models::PlacementProblem once = models::lead_time_problem(p, {events[1]}, candidates);
+  const models::PlacementProblem twice = models::lead_time_problem(p, {events[1], events[1]}, candidates);
+  REQUIRE(twice.samples() == 2 * once.samples());
+  CHECK(models::place_greedy(twice, 1).value == doctest::Approx(models::place_greedy(once, 1).value));
+  CHECK(models::place_greedy(once, 1).value > 0.0);
+  // A lead is at most max_lead: values are shares of it.
+  CHECK(exact.best.value <= 1.0);
+}
+
+TEST_CASE("a design storm given as a rain record floods the site as the design storm does") {
+  const models::drainage::Hyetograph storm =
+      models::drainage::chicago_storm({10.0, 2500.0, 9.56, 0.81}, 7200, 300, 0.4);
+  std::string csv = "time_s,RainGage\n";
+  for (std::size_t k = 0; k < storm.intensity_m_per_s.size(); ++k) {
+    char row[64];
+    std::snprintf(row, sizeof row, "%zu,%.12g\n", 300 * (k + 1), storm.intensity_m_per_s[k] * 300 * 1000);
+    csv += row;
+  }
+  const auto path = std::filesystem::temp_directory_path() / "citytwin-floods-record.csv";
+  std::ofstream(path) << csv;
+  const sim::RunResults design = run(SITE, 1, {"replications=1"});
+  const sim::RunResults record = run(SITE, 1, {"replications=1", "storms.source=record", "storms.file=" + path.string()});
+  const sim::ReplicationResults &d = design.variants[0].replications[0], &r = record.variants[0].replications[0];
+  REQUIRE(kpi_of(d, "floods") >= 1);
+  CHECK(kpi_of(r, "floods") == kpi_of(d, "floods"));
+  // (The runoff's adaptive integration answers the record's 12 digits to within its own tolerance.)
+  CHECK(kpi_of(r, "flooded_volume_m3") == doctest::Approx(kpi_of(d, "flooded_volume_m3")).epsilon(0.01));
+  // A record that misses the model's rain gage is refused.
+  const auto other = std::filesystem::temp_directory_path() / "citytwin-floods-other.csv";
+  std::ofstream(other) << "time_s,Elsewhere\n300,1\n";
+  CHECK(error_of(SITE, {"storms.source=record", "storms.file=" + other.string()})
+            .find("column 'Elsewhere' names no rain gage") != std::string::npos);
+}
+
+TEST_CASE("a run shorter than its storm, a moving storm and alternating blocks run through") {
+  for (const std::vector<std::string>& set :
+       {std::vector<std::string>{"duration=2h"}, {"storms.speed=10m/s", "storms.heading=45"},
+        {"storms.shape=alternating_block"}}) {
+    CAPTURE(set.front());
+    const sim::RunResults r = run(SITE, 1, set);
+    CHECK(kpi_of(r.variants[1].replications[0], "floods") >= 1);
+  }
 }
 
 TEST_CASE("a stochastic year floods the site now and then; gauges warn of it, and false warnings are counted") {
@@ -123,13 +170,19 @@ TEST_CASE("a stochastic year floods the site now and then; gauges warn of it, an
       run(SITE, 2,
           {"duration=365d", "storms.source=stochastic", "storms.mean_dry=4d", "storms.mean_duration=2h",
            "storms.mean_intensity=8", "storms.tail=3h", "replications=1"});
-  const sim::ReplicationResults& two = r.variants[1].replications[0];  // four gauges
-  CHECK(kpi_of(two, "storms") > 50);
-  CHECK(kpi_of(two, "storms") < 120);
-  CHECK(kpi_of(two, "false_warnings_per_year") >= 0.0);
-  CHECK(kpi_of(two, "floods_warned") <= kpi_of(two, "floods"));
-  // Both options see the same storms.
-  CHECK(kpi_of(r.variants[0].replications[0], "storms") == kpi_of(two, "storms"));
+  const sim::ReplicationResults& none = r.variants[0].replications[0], &four = r.variants[1].replications[0];
+  // About a storm every 4 days and 2 hours.
+  CHECK(kpi_of(four, "storms") > 60);
+  CHECK(kpi_of(four, "storms") < 110);
+  // Both options see the same storms and floods; four gauges warn of nearly all, and cry wolf now and then.
+  CHECK(kpi_of(none, "storms") == kpi_of(four, "storms"));
+  REQUIRE(kpi_of(none, "floods") >= 1);
+  CHECK(kpi_of(none, "missed_floods") == kpi_of(none, "floods"));
+  CHECK(kpi_of(four, "floods_warned_share") >= 0.8);
+  CHECK(kpi_of(four, "lead_time_mean_min") > 1.0);
+  CHECK(kpi_of(four, "false_warnings_per_year") > 0.0);
+  CHECK(kpi_of(four, "false_warnings_per_year") < 100.0);
+  CHECK(kpi_of(none, "false_warnings") == 0);
 }
 
 TEST_CASE("the same flood scenario gives the same results bit for bit, on one thread or several") {
