@@ -1,5 +1,5 @@
-// `citytwin drainage`: an EPA SWMM file run alone (runoff and kinematic wave routing), its results as CSV tables that
-// diff against SWMM's.
+// `citytwin drainage`: an EPA SWMM file run alone (runoff and kinematic or dynamic wave routing), its results as CSV
+// tables that diff against SWMM's.
 #include "app/Drainage.hpp"
 
 #include <cstdio>
@@ -19,7 +19,7 @@ namespace drainage_model = models::drainage;
 
 namespace {
 
-/// Exit code of a routing the simulator does not implement (dynamic wave).
+/// Exit code of a part of a model that dynamic wave routing does not support here (storage units, pumps, regulators).
 constexpr int EXIT_UNSUPPORTED = 4;
 
 /// Writes one table: time_s, then one column per object, values divided by `factor` (SI to the file's units).
@@ -61,19 +61,21 @@ std::string routing_name(models::drainage::FlowRouting r) {
 int drainage(int argc, char** argv) {
   cxxopts::Options o("citytwin drainage",
                      "Runs an EPA SWMM 5 input file (.inp) alone: rain on its subcatchments turned into runoff by "
-                     "SWMM 5.2's nonlinear reservoirs and Horton infiltration, and the runoff routed through its "
-                     "conduits, storage units, orifices, weirs and outlets by kinematic wave, over the file's own "
-                     "duration and time steps, and prints a summary with the continuity errors. With --csv it writes "
-                     "node_depth.csv, node_flooding.csv, link_flow.csv and runoff.csv: a time_s column (the end of "
-                     "each report step), then one column per node, link or subcatchment in file order, one row per "
-                     "report time, in the file's own units (depths in ft or m, flows in its flow units), so that the "
-                     "results diff against SWMM's.");
+                     "SWMM 5.2's nonlinear reservoirs and Horton infiltration, and the runoff routed by the file's "
+                     "FLOW_ROUTING (or --routing): through conduits, storage units, orifices, weirs and outlets by "
+                     "kinematic wave, or through junctions, conduits and free, normal or fixed outfalls by SWMM 5.2's "
+                     "dynamic wave (Picard iterations, its variable step when VARIABLE_STEP is set), over the file's "
+                     "own duration and time steps, and prints a summary with the continuity errors. With --csv it "
+                     "writes node_depth.csv, node_flooding.csv, link_flow.csv and runoff.csv: a time_s column (the "
+                     "end of each report step), then one column per node, link or subcatchment in file order, one row "
+                     "per report time, in the file's own units (depths in ft or m, flows in its flow units), so that "
+                     "the results diff against SWMM's.");
   o.add_options()
       ("model", "EPA SWMM input file", cxxopts::value<std::string>())
       ("csv", "directory for node_depth.csv, node_flooding.csv, link_flow.csv and runoff.csv (created if needed)",
        cxxopts::value<std::string>())
-      ("routing", "flow routing: kinwave (kinematic wave), steady (steady flow) or file (the file's FLOW_ROUTING; "
-                  "dynamic wave is not implemented)",
+      ("routing", "flow routing: kinwave (kinematic wave), steady (steady flow), dynwave (dynamic wave) or file "
+                  "(the file's FLOW_ROUTING)",
        cxxopts::value<std::string>()->default_value("file"))
       ("q,quiet", "print nothing but errors")
       ("h,help", "show this help");
@@ -83,20 +85,22 @@ int drainage(int argc, char** argv) {
   if (args.count("help")) {
     std::cout << o.help()
               << "\nExit codes: 0 run, 2 unreadable or malformed model (the message names the file and line) or a "
-                 "part of it not modelled, 4 the file asks for dynamic wave routing (use --routing kinwave), 1 "
-                 "internal error\n";
+                 "part of it not modelled, 4 dynamic wave routing asked for a part it does not support here (storage "
+                 "units, pumps, orifices, weirs, outlets, tidal or time-series outfalls, culvert inlet control, "
+                 "conduit lengthening; use --routing kinwave), 1 internal error\n";
     return EXIT_OK;
   }
   if (!args.count("model")) throw UsageError("'drainage' needs an EPA SWMM input file (.inp)");
   const std::string routing = args["routing"].as<std::string>();
-  if (routing != "kinwave" && routing != "steady" && routing != "file")
-    throw UsageError("--routing takes kinwave, steady or file, not '" + routing + "'");
+  if (routing != "kinwave" && routing != "steady" && routing != "dynwave" && routing != "file")
+    throw UsageError("--routing takes kinwave, steady, dynwave or file, not '" + routing + "'");
   const bool quiet = args.count("quiet") > 0;
 
   const drainage_model::DrainageNetwork net = drainage_model::read_swmm(args["model"].as<std::string>());
   const drainage_model::FlowRouting method = routing == "kinwave"  ? drainage_model::FlowRouting::KINWAVE
                                              : routing == "steady" ? drainage_model::FlowRouting::STEADY
-                                                                   : net.options.flow_routing;
+                                             : routing == "dynwave" ? drainage_model::FlowRouting::DYNWAVE
+                                                                    : net.options.flow_routing;
   drainage_model::DrainageResults r;
   try {
     r = drainage_model::simulate_drainage(net, method);

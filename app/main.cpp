@@ -70,7 +70,7 @@ const char* USAGE =
     "  place SCENARIO      choose microphone or level gauge sites (greedy, against random and the exact optimum)\n"
     "  place NET.inp       choose pressure sensor sites on a pipe network that see the most leaks (same methods)\n"
     "  hydraulics NET.inp  run an EPANET network file's hydraulics alone; --csv DIR writes heads, pressures, flows\n"
-    "  drainage MODEL.inp  run an EPA SWMM file's runoff and kinematic wave routing; --csv DIR writes its tables\n"
+    "  drainage MODEL.inp  run an EPA SWMM file's runoff and routing (kinematic, dynamic wave); --csv DIR writes tables\n"
     "  leaks NET.inp       a year of leaks on a network, its sensors and the leak-detection core, scored (BattLeDIM)\n"
     "  shadow SCENARIO     run the scenario's detection core on live devices beside the existing system\n"
     "  schema              print the JSON Schema that scenario files are checked against\n"

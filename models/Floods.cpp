@@ -36,7 +36,9 @@ std::vector<sim::ParamSpec> model_specs() {
       param("file", ParamType::STRING, "", Json(),
             "The EPA SWMM input file (.inp) of the drains, relative to the "
             "scenario file."),
-      sim::choice("routing", {"kinwave"}, "kinwave", "Flow routing through the drains: kinematic wave."),
+      sim::choice("routing", {"kinwave", "dynwave"}, "kinwave",
+                  "Flow routing through the drains: kinematic wave, or dynamic wave (SWMM's Saint-Venant solution; "
+                  "models with storage units, pumps or regulators are refused under it)."),
       param("coordinate_unit", ParamType::DISTANCE, "m", "0m",
             "What one unit of the file's map coordinates measures; 0 for the file's length unit (feet in a US file, "
             "metres in an SI one).")
@@ -339,6 +341,17 @@ FloodParams FloodParams::from_scenario(const Json& scenario, const std::string& 
     throw sim::ScenarioError(std::string("at 'drainage_model.file': ") + e.what());
   }
   const drainage::DrainageNetwork& net = *p.model;
+  p.routing = dm.string("routing") == "dynwave" ? drainage::FlowRouting::DYNWAVE : drainage::FlowRouting::KINWAVE;
+  if (p.routing == drainage::FlowRouting::DYNWAVE) {
+    // What dynamic wave refuses, it refuses before it runs: ask now, not in a replication.
+    drainage::DrainageNetwork probe = *p.model;
+    probe.options.duration_s = probe.options.report_step_s;
+    try {
+      drainage::simulate_drainage(probe, p.routing);
+    } catch (const drainage::UnsupportedRouting& e) {
+      throw sim::ScenarioError(std::string("at 'drainage_model.routing': ") + e.what() + "; use kinwave");
+    }
+  }
   p.metres_per_unit = dm.distance_m("coordinate_unit") > 0.0 ? dm.distance_m("coordinate_unit") : net.units.length_m;
 
   sim::Params st = section_of(scenario, "storms", storm_specs(), kept);

@@ -112,6 +112,7 @@ enum class SeriesUse : std::uint8_t {
   RAIN_VOLUME,      ///< a VOLUME rain gage: m of rain over each recording interval
   RAIN_CUMULATIVE,  ///< a CUMULATIVE rain gage: m of rain since the start of the series
   OUTFALL_STAGE,    ///< a TIMESERIES outfall: water elevation, m
+  INFLOW,           ///< a direct inflow at a node ([INFLOWS] FLOW): m³/s
 };
 
 /// A time series. Times are seconds from the start of the run (START_DATE START_TIME): undated entries count hours
@@ -353,6 +354,75 @@ struct Curve {
   int line = 0;
 };
 
+/// A direct inflow of water into a node ([INFLOWS], constituent FLOW), as SWMM 5.2 defines it: at time t,
+/// `scale_factor` · series(t) + `baseline_m3s` · pattern(t), in m³/s. The series is interpolated linearly and gives 0
+/// before its first entry and after its last. SWMM ignores the line's type and Mfactor for FLOW (its flow is in the
+/// file's flow units, converted by FileUnits::flow_m3s), and so does the reader.
+struct ExternalInflow {
+  int node = -1;                ///< index into DrainageNetwork::nodes
+  int series = -1;              ///< index into DrainageNetwork::time_series (use INFLOW), or -1: the baseline only
+  double scale_factor = 1.0;    ///< Sfactor, multiplies the series
+  double baseline_m3s = 0.0;    ///< constant added to the scaled series
+  int pattern = -1;             ///< a pattern of any type multiplying the baseline, or -1
+  int line = 0;
+};
+
+/// The kind of a time pattern ([PATTERNS]): 12 monthly factors (January first), 7 daily ones (Sunday first), 24
+/// hourly ones (from midnight), or 24 hourly ones that hold on weekends only.
+enum class PatternType : std::uint8_t { MONTHLY, DAILY, HOURLY, WEEKEND };
+
+/// A time pattern: factors that multiply an average dry-weather flow (missing factors are 1, as in SWMM).
+struct TimePattern {
+  std::string id;
+  PatternType type = PatternType::HOURLY;
+  std::vector<double> factors;   ///< 12, 7 or 24 of them
+  int line = 0;
+};
+
+/// A dry-weather inflow into a node ([DWF], constituent FLOW): its average, m³/s, times the factors of its patterns
+/// at the time (SWMM's inflow_getDwfInflow): monthly, daily, and hourly, the weekend pattern replacing the hourly
+/// one on Saturdays and Sundays.
+struct DryWeatherInflow {
+  int node = -1;
+  double average_m3s = 0.0;
+  std::array<int, 4> patterns{-1, -1, -1, -1};   ///< by PatternType, indices into DrainageNetwork::patterns or -1
+  int line = 0;
+};
+
+/// What a control rule's premise or action is about.
+enum class ControlObject : std::uint8_t { NODE, LINK };
+enum class ControlAttribute : std::uint8_t { DEPTH, HEAD, STATUS, SETTING, FLOW };
+enum class Relation : std::uint8_t { EQ, NE, LT, LE, GT, GE };
+
+/// A condition of a control rule: IF (or AND, OR) OBJECT ID ATTRIBUTE RELATION VALUE. Values are in SI: node depth
+/// and head m, link flow m³/s, status 1 (ON, OPEN) or 0 (OFF, CLOSED), setting as written.
+struct Premise {
+  bool is_or = false;            ///< an OR premise (else IF or AND)
+  ControlObject object = ControlObject::NODE;
+  int index = -1;                ///< into nodes or links
+  ControlAttribute attribute = ControlAttribute::DEPTH;
+  Relation relation = Relation::EQ;
+  double value = 0.0;
+  int line = 0;
+};
+
+/// An action of a control rule: PUMP ID STATUS = ON|OFF, or PUMP ID SETTING = value (the pump's speed, a fraction).
+struct ControlAction {
+  int link = -1;
+  double setting = 0.0;          ///< STATUS ON: 1, OFF: 0
+  int line = 0;
+};
+
+/// A control rule ([CONTROLS]): if its premises hold, its THEN actions, else its ELSE actions; where two rules act
+/// on one link, the higher priority wins, and between equal priorities the earlier rule (SWMM's updateActionList).
+struct ControlRule {
+  std::string id;
+  std::vector<Premise> premises;
+  std::vector<ControlAction> then_actions, else_actions;
+  double priority = 0.0;
+  int line = 0;
+};
+
 /// A section or option the reader skipped, for the report.
 struct IgnoredSection {
   std::string name;   ///< "[EVAPORATION]", or "[OPTIONS] SWEEP_START" for an option
@@ -380,9 +450,13 @@ struct DrainageNetwork {
   std::vector<Weir> weirs;
   std::vector<Outlet> outlets;
   std::vector<Curve> curves;
+  std::vector<ExternalInflow> inflows;     ///< [INFLOWS] of FLOW, at most one per node (a later line replaces it)
+  std::vector<TimePattern> patterns;
+  std::vector<DryWeatherInflow> dry_weather;  ///< [DWF] of FLOW, at most one per node (a later line replaces it)
+  std::vector<ControlRule> rules;          ///< in file order
   std::vector<IgnoredSection> ignored;     ///< by line
   std::unordered_map<std::string, int> gage_index, series_index, subcatchment_index, node_index, link_index,
-      curve_index;
+      curve_index, pattern_index;
 
   /// Index of an object by id, -1 if absent; each kind of object has its own ids, as in SWMM.
   int gage(const std::string& id) const { return find(gage_index, id); }
@@ -391,6 +465,7 @@ struct DrainageNetwork {
   int node(const std::string& id) const { return find(node_index, id); }
   int link(const std::string& id) const { return find(link_index, id); }
   int curve(const std::string& id) const { return find(curve_index, id); }
+  int pattern(const std::string& id) const { return find(pattern_index, id); }
 
  private:
   static int find(const std::unordered_map<std::string, int>& index, const std::string& id) {

@@ -5,6 +5,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/drainage/ControlRules.hpp"
+#include "models/drainage/DynamicWave.hpp"
+#include "models/drainage/ExternalInflow.hpp"
+
 namespace citytwin::models::drainage {
 
 namespace {
@@ -24,11 +28,9 @@ double RoutingBalance::error() const {
 }
 
 DrainageResults simulate_drainage(const DrainageNetwork& net, FlowRouting routing) {
-  if (routing == FlowRouting::DYNWAVE)
-    throw UnsupportedRouting(net.path +
-                             ": dynamic wave routing is not implemented; run it with kinematic wave or steady flow");
   const Options& o = net.options;
   const bool do_routing = !o.ignore_routing && !net.links.empty();
+  if (routing == FlowRouting::DYNWAVE && do_routing) return simulate_dynamic_wave(net);
   const RunoffModel runoff_model = make_runoff_model(net);
   const RoutingModel routing_model = make_routing_model(
       net, routing == FlowRouting::STEADY ? RoutingMethod::STEADY : RoutingMethod::KINWAVE);
@@ -39,7 +41,7 @@ DrainageResults simulate_drainage(const DrainageNetwork& net, FlowRouting routin
   const std::int64_t total_ms = o.duration_s * 1000, report_ms = o.report_step_s * 1000;
   const std::int64_t step_ms = do_routing ? static_cast<std::int64_t>(std::llround(o.routing_step_s * 1000.0))
                                           : std::min(o.wet_step_s, o.report_step_s) * 1000;
-  std::int64_t old_routing_ms = 0, new_routing_ms = 0, report_time_ms = report_ms;
+  std::int64_t old_routing_ms = 0, new_routing_ms = 0, report_time_ms = report_ms, next_rule_ms = 0;
   std::vector<double> lateral(net.nodes.size(), 0.0);
 
   while (new_routing_ms < total_ms) {
@@ -48,11 +50,19 @@ DrainageResults simulate_drainage(const DrainageNetwork& net, FlowRouting routin
     if (next_ms > total_ms) next_ms = total_ms;
     while (runoff.new_time_ms < next_ms) runoff_step(runoff_model, runoff);
 
-    // Route the step, with each outlet node's runoff as it is at the start of the step.
+    // Control rules on the state the last step left, every routing step or every rule step.
+    if (do_routing && !net.rules.empty() && new_routing_ms >= next_rule_ms) {
+      apply_control_rules(net, flow);
+      next_rule_ms = o.rule_step_s > 0 ? next_rule_ms + o.rule_step_s * 1000 : new_routing_ms;
+    }
+
+    // Route the step, with each outlet node's runoff and the direct and dry-weather inflows as they are at the start
+    // of the step (SWMM's routing_execute).
     old_routing_ms = new_routing_ms;
     new_routing_ms = next_ms;
     if (do_routing) {
       std::fill(lateral.begin(), lateral.end(), 0.0);
+      add_external_inflows(net, old_routing_ms, lateral);
       for (std::size_t i = 0; i < net.subcatchments.size(); ++i) {
         const int node = net.subcatchments[i].outlet_node;
         if (node >= 0 && net.subcatchments[i].area_m2 > 0.0)

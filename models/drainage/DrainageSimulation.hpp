@@ -12,7 +12,8 @@
 
 namespace citytwin::models::drainage {
 
-/// A flow routing the simulator does not implement (dynamic wave): thrown before anything runs.
+/// A flow routing the simulator does not implement for a model (dynamic wave of storage units, pumps, regulators and
+/// the other parts make_dynamic_wave_model lists): thrown before anything runs.
 struct UnsupportedRouting : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
@@ -49,9 +50,9 @@ struct DrainageResults {
 };
 
 /// Runs a network over its duration. `routing` is the flow routing to use (the file's, or one forced on it); STEADY
-/// and KINWAVE are implemented, DYNWAVE throws UnsupportedRouting. Runoff only (no routing) when the file ignores
-/// routing or has no links. Throws sim::ScenarioError for what the models refuse (see make_runoff_model and
-/// make_routing_model).
+/// and KINWAVE are implemented, and DYNWAVE by simulate_dynamic_wave (UnsupportedRouting for what it refuses).
+/// Runoff only (no routing) when the file ignores routing or has no links. Throws sim::ScenarioError for what the
+/// models refuse (see make_runoff_model, make_routing_model and make_dynamic_wave_model).
 DrainageResults simulate_drainage(const DrainageNetwork& net, FlowRouting routing);
 
 }  // namespace citytwin::models::drainage

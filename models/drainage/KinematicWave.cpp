@@ -226,6 +226,55 @@ void weir_flow(const Weir& w, const LinkParams& p, double head, bool flap_gate, 
   }
 }
 
+// FHWA HDS-5 roadway overtopping (SWMM's roadway.c, from FHWA/RD-86/108 Figure 10): discharge coefficients of US
+// customary weir flow (ft^0.5/s) against the head over the road (ft) when head / road width <= 0.15, else against
+// head / road width; submergence factors against downstream over upstream head.
+struct Point {
+  double x, y;
+};
+constexpr Point CR_LOW_PAVED[] = {{0.0, 2.85}, {0.2, 2.95}, {0.7, 3.03}, {4.0, 3.05}};
+constexpr Point CR_LOW_GRAVEL[] = {{0.0, 2.5},  {0.5, 2.7},  {1.0, 2.8},  {1.5, 2.9},
+                                   {2.0, 2.98}, {2.5, 3.02}, {3.0, 3.03}, {4.0, 3.05}};
+constexpr Point CR_HIGH_PAVED[] = {{0.15, 3.05}, {0.25, 3.10}};
+constexpr Point CR_HIGH_GRAVEL[] = {{0.15, 2.95}, {0.30, 3.10}};
+constexpr Point KT_PAVED[] = {{0.8, 1.0},   {0.85, 0.98}, {0.90, 0.92}, {0.93, 0.85}, {0.95, 0.80},
+                              {0.97, 0.70}, {0.98, 0.60}, {0.99, 0.50}, {1.00, 0.40}};
+constexpr Point KT_GRAVEL[] = {{0.75, 1.00}, {0.80, 0.985}, {0.83, 0.97}, {0.86, 0.93},
+                               {0.89, 0.90}, {0.90, 0.87},  {0.92, 0.80}, {0.94, 0.70},
+                               {0.96, 0.60}, {0.98, 0.50},  {0.99, 0.40}, {1.00, 0.24}};
+
+/// A table's y at x, linear between points and held beyond its ends.
+template <std::size_t N>
+double table_y(const Point (&t)[N], double x) {
+  if (x <= t[0].x) return t[0].y;
+  for (std::size_t i = 1; i < N; ++i)
+    if (x <= t[i].x) return t[i - 1].y + (x - t[i - 1].x) * (t[i].y - t[i - 1].y) / (t[i].x - t[i - 1].x);
+  return t[N - 1].y;
+}
+
+/// Flow over a ROADWAY weir (SWMM's roadway_getInflow), m³/s: Cd · L · h^1.5 with h the head over the road, Cd from
+/// the HDS-5 tables when the road's width and surface are given, else the weir's own coefficient. `h1` and `h2` are
+/// the upstream and downstream water levels, m (under kinematic wave SWMM takes the upstream invert for `h2`).
+double roadway_flow(const DrainageNetwork& net, const Weir& w, const LinkParams& p, double road_m, double h1,
+                    double h2) {
+  // SWMM computes in feet with US coefficients: the stored SI coefficient back in ft^0.5/s (SI files: its / 0.552).
+  const double head_ft = (h1 - road_m) / FT, tail_ft = (h2 - road_m) / FT;
+  if (head_ft <= 0.0001) return 0.0;
+  double cd = net.units.us_customary ? w.discharge_coefficient / std::sqrt(FT) : w.discharge_coefficient / 0.552;
+  if (w.road_width_m > 0.0 && w.road_surface != RoadSurface::NONE) {
+    const bool paved = w.road_surface == RoadSurface::PAVED;
+    const double per_width = head_ft / (w.road_width_m / FT);
+    const double cr = per_width <= 0.15 ? (paved ? table_y(CR_LOW_PAVED, head_ft) : table_y(CR_LOW_GRAVEL, head_ft))
+                                        : (paved ? table_y(CR_HIGH_PAVED, per_width)
+                                                 : table_y(CR_HIGH_GRAVEL, per_width));
+    double kt = 1.0;
+    if (tail_ft > 0.0) kt = paved ? table_y(KT_PAVED, tail_ft / head_ft) : table_y(KT_GRAVEL, tail_ft / head_ft);
+    cd = cr * kt;
+  }
+  const double q_cfs = cd * (p.section.w_max_m / FT) * std::pow(head_ft, 1.5);
+  return q_cfs * FT * FT * FT;
+}
+
 /// Flow over a weir leaving a storage unit (SWMM's weir_getInflow under kinematic wave).
 double weir_inflow(const RoutingModel& m, const RoutingState& st, int link) {
   const DrainageNetwork& net = *m.net;
@@ -236,6 +285,7 @@ double weir_inflow(const RoutingModel& m, const RoutingState& st, int link) {
   const double h1 = st.nodes[k.from].new_depth_m + n1.invert_m;
   if (!(h1 > n1.invert_m)) return 0.0;
   const double crest = n1.invert_m + p.offset1_m, crown = crest + p.section.y_full_m;
+  if (w.type == WeirType::ROADWAY) return roadway_flow(net, w, p, crest, h1, n1.invert_m);
   double head = h1 - crest;
   if (head <= FUDGE_M || crest >= crown) return 0.0;
   if (h1 >= crown) {
@@ -276,6 +326,14 @@ double outlet_inflow(const RoutingModel& m, const RoutingState& st, int link) {
   return o.coefficient * std::pow(head, o.exponent);
 }
 
+/// A curve's y at x, linear between points and held beyond its ends (SWMM's table_lookup).
+double curve_y(const Curve& c, double x) {
+  if (x <= c.x.front()) return c.y.front();
+  for (std::size_t i = 1; i < c.x.size(); ++i)
+    if (x <= c.x[i]) return c.y[i - 1] + (x - c.x[i - 1]) * (c.y[i] - c.y[i - 1]) / (c.x[i] - c.x[i - 1]);
+  return c.y.back();
+}
+
 /// A link's inflow over the step, limited by what its upstream node holds (SWMM's getLinkInflow).
 double link_inflow(const RoutingModel& m, const RoutingState& st, int link, double dt) {
   const DrainageNetwork& net = *m.net;
@@ -289,7 +347,14 @@ double link_inflow(const RoutingModel& m, const RoutingState& st, int link, doub
       if (limit > 0.0) q = std::min(q, limit);
       break;
     }
-    case LinkKind::PUMP: q = st.nodes[n1].inflow_m3s + st.nodes[n1].overflow_m3s; break;
+    case LinkKind::PUMP: {
+      // An ideal pump passes what flows in; a PUMP4 pump its curve's flow at the inlet's depth; both times the setting.
+      const int curve = net.pumps[k.kind_index].curve;
+      q = curve < 0 ? st.nodes[n1].inflow_m3s + st.nodes[n1].overflow_m3s
+                    : curve_y(net.curves[curve], st.nodes[n1].new_depth_m);
+      q *= st.links[link].setting;
+      break;
+    }
     case LinkKind::ORIFICE: q = is_storage(net, n1) ? orifice_inflow(m, st, link) : 0.0; break;
     case LinkKind::WEIR: q = is_storage(net, n1) ? weir_inflow(m, st, link) : 0.0; break;
     case LinkKind::OUTLET: q = is_storage(net, n1) ? outlet_inflow(m, st, link) : 0.0; break;
@@ -552,8 +617,6 @@ RoutingModel make_routing_model(const DrainageNetwork& net, RoutingMethod method
       }
       case LinkKind::WEIR: {
         const Weir& w = net.weirs[k.kind_index];
-        if (w.type == WeirType::ROADWAY)
-          refuse(net, k.line, "[WEIRS] " + what + ": roadway weirs are not modelled here; use a TRANSVERSE weir");
         p.section = make_section(k.xsection, net.units.length_m, net.path, k.id);
         const SectionShape need = w.type == WeirType::V_NOTCH       ? SectionShape::TRIANGULAR
                                   : w.type == WeirType::TRAPEZOIDAL ? SectionShape::TRAPEZOIDAL
@@ -569,8 +632,9 @@ RoutingModel make_routing_model(const DrainageNetwork& net, RoutingMethod method
       }
       case LinkKind::OUTLET: p.offset1_m = p.offset2_m = net.outlets[k.kind_index].crest_height_m; break;
       case LinkKind::PUMP:
-        if (net.pumps[k.kind_index].curve >= 0)
-          refuse(net, k.line, "[PUMPS] " + what + ": pump curves are not modelled here; only ideal pumps (*)");
+        if (const int c = net.pumps[k.kind_index].curve; c >= 0 && net.curves[c].type != CurveType::PUMP4)
+          refuse(net, k.line, "[PUMPS] " + what + ": only PUMP4 curves (flow by inlet depth) and ideal pumps (*) are "
+                                                  "modelled here; give it a PUMP4 curve or none");
         break;
     }
 
@@ -619,6 +683,9 @@ RoutingState initial_routing_state(const RoutingModel& model) {
     n.old_depth_m = n.new_depth_m = net.nodes[i].initial_depth_m;
     n.old_volume_m3 = n.new_volume_m3 = node_volume(model, static_cast<int>(i), n.new_depth_m);
   }
+
+  for (std::size_t j = 0; j < net.links.size(); ++j)
+    if (net.links[j].kind == LinkKind::PUMP) st.links[j].setting = net.pumps[net.links[j].kind_index].initially_on;
 
   // Conduits carry their initial flows at normal depth.
   for (std::size_t j = 0; j < net.links.size(); ++j) {

@@ -48,7 +48,8 @@ struct RoutingModel {
 /// Derives the routing parameters (SWMM's link_validate, conduit slopes by the horizontal run, node depths raised to
 /// link crowns). Throws sim::ScenarioError naming the file and line for a layout kinematic wave cannot route (a
 /// junction with two outlets, a regulator that does not leave a storage unit, an adverse conduit, a loop) and for
-/// what is not modelled here (pumps with curves, roadway weirs, storage seepage, unsupported cross-sections).
+/// what is not modelled here (pump curves other than PUMP4, storage seepage, unsupported cross-sections). Culvert inlet control
+/// is not applied: SWMM 5.2 applies it under dynamic wave only (its dwflow.c).
 RoutingModel make_routing_model(const DrainageNetwork& net, RoutingMethod method);
 
 struct NodeState {
@@ -66,6 +67,7 @@ struct LinkState {
   double old_volume_m3 = 0.0, new_volume_m3 = 0.0;
   double q1_m3s = 0.0, q2_m3s = 0.0;   ///< conduits, per barrel: flow at the inlet and outlet
   double a1_m2 = 0.0, a2_m2 = 0.0;     ///< conduits: flow area at the inlet and outlet
+  double setting = 1.0;                ///< pumps: the fraction of the curve's flow (0: off, 1: on), as controls set it
 };
 
 /// Volumes over the whole run, m³, for the mass balance.
@@ -83,7 +85,7 @@ struct RoutingState {
   int continuity_failures = 0;      ///< conduit steps whose continuity equation was not solved (warnings)
 };
 
-/// The state at the start of a run: nodes at their initial depths, links empty.
+/// The state at the start of a run: nodes at their initial depths, links empty, pumps on or off as the file says.
 RoutingState initial_routing_state(const RoutingModel& model);
 
 /// Routes one step of `step_s` seconds: `lateral_m3s` holds each node's lateral inflow over the step (runoff and

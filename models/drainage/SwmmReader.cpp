@@ -41,7 +41,8 @@ constexpr std::size_t MAX_ERRORS_SHOWN = 25;
 
 enum class Section : std::uint8_t {
   TITLE, OPTIONS, RAINGAGES, TIMESERIES, SUBCATCHMENTS, SUBAREAS, INFILTRATION, JUNCTIONS, OUTFALLS, STORAGE,
-  CONDUITS, PUMPS, ORIFICES, WEIRS, OUTLETS, XSECTIONS, CURVES, COORDINATES,
+  CONDUITS, PUMPS, ORIFICES, WEIRS, OUTLETS, XSECTIONS, CURVES, COORDINATES, INFLOWS,
+  PATTERNS, DWF, CONTROLS,
   DIVIDERS, TRANSECTS, STREETS,  // ignored, but what refers to their names is checked
   IGNORED, UNKNOWN
 };
@@ -80,15 +81,15 @@ constexpr SectionName SECTIONS[] = {
     {"[TRANSECT", "TRANSECTS", Section::TRANSECTS,
      "irregular channel cross-sections; IRREGULAR conduits keep the transect's name"},
     {"[LOSS", "LOSSES", Section::IGNORED, "local losses, flap gates and seepage of conduits"},
-    {"[CONTROL", "CONTROLS", Section::IGNORED, "control rules"},
+    {"[CONTROL", "CONTROLS", Section::CONTROLS, ""},
     {"[POLLUT", "POLLUTANTS", Section::IGNORED, "water quality"},
     {"[LANDUSE", "LANDUSES", Section::IGNORED, "water quality"},
     {"[BUILDUP", "BUILDUP", Section::IGNORED, "water quality"},
     {"[WASHOFF", "WASHOFF", Section::IGNORED, "water quality"},
     {"[COVERAGE", "COVERAGES", Section::IGNORED, "water quality"},
-    {"[INFLOW", "INFLOWS", Section::IGNORED, "external inflows at nodes"},
-    {"[DWF", "DWF", Section::IGNORED, "dry-weather inflows at nodes"},
-    {"[PATTERN", "PATTERNS", Section::IGNORED, "time patterns of dry-weather inflows"},
+    {"[INFLOW", "INFLOWS", Section::INFLOWS, ""},
+    {"[DWF", "DWF", Section::DWF, ""},
+    {"[PATTERN", "PATTERNS", Section::PATTERNS, ""},
     {"[RDII", "RDII", Section::IGNORED, "rainfall-dependent infiltration and inflow"},
     {"[HYDROGRAPH", "HYDROGRAPHS", Section::IGNORED, "rainfall-dependent infiltration and inflow"},
     {"[LOADING", "LOADINGS", Section::IGNORED, "water quality"},
@@ -334,6 +335,7 @@ const char* use_word(SeriesUse u) {
     case SeriesUse::RAIN_VOLUME: return "the rain of a VOLUME gage";
     case SeriesUse::RAIN_CUMULATIVE: return "the rain of a CUMULATIVE gage";
     case SeriesUse::OUTFALL_STAGE: return "an outfall's stage";
+    case SeriesUse::INFLOW: return "a node's inflow";
     default: return "nothing";
   }
 }
@@ -349,11 +351,11 @@ class Reader {
     set_units();
     collect_ids();
     if (errors_.empty()) {
-      read_sections({Section::TIMESERIES, Section::CURVES});
+      read_sections({Section::TIMESERIES, Section::CURVES, Section::PATTERNS});
       read_sections({Section::RAINGAGES, Section::JUNCTIONS, Section::OUTFALLS, Section::STORAGE,
                      Section::SUBCATCHMENTS, Section::SUBAREAS, Section::INFILTRATION});
       read_sections({Section::CONDUITS, Section::PUMPS, Section::ORIFICES, Section::WEIRS, Section::OUTLETS});
-      read_sections({Section::XSECTIONS, Section::COORDINATES});
+      read_sections({Section::XSECTIONS, Section::COORDINATES, Section::INFLOWS, Section::DWF, Section::CONTROLS});
       finish();
     }
     if (!errors_.empty()) throw sim::ScenarioError(message());
@@ -367,7 +369,9 @@ class Reader {
   std::vector<Block> blocks_;
   std::vector<std::pair<int, std::string>> errors_;
   const Block* current_ = nullptr;
-  std::vector<std::string> gage_ids_, series_ids_, subcatchment_ids_, node_ids_, link_ids_, curve_ids_;
+  std::vector<std::string> gage_ids_, series_ids_, subcatchment_ids_, node_ids_, link_ids_, curve_ids_, pattern_ids_;
+  std::vector<bool> pattern_typed_;    // whether a pattern's first line (its type) was read
+  enum class Clause : std::uint8_t { NONE, IF, THEN, ELSE } clause_ = Clause::NONE;  // where a rule's reading is
   std::unordered_map<std::string, int> divider_lines_;        // flow dividers: not read, refused where used
   std::unordered_set<std::string> street_ids_, transect_ids_;  // not read, but their names are checked
   std::vector<bool> curve_typed_;                              // whether a curve's first line (its type) was read
@@ -493,6 +497,10 @@ class Reader {
       case Section::OUTLETS: outlet(l); break;
       case Section::XSECTIONS: xsection(l); break;
       case Section::COORDINATES: coordinates(l); break;
+      case Section::INFLOWS: inflow(l); break;
+      case Section::PATTERNS: pattern(l); break;
+      case Section::DWF: dry_weather(l); break;
+      case Section::CONTROLS: control(l); break;
       default: break;
     }
   }
@@ -832,6 +840,15 @@ class Reader {
               series_date_s_.push_back(0.0);
             }
             break;
+          case Section::PATTERNS:  // a pattern spans several lines
+            if (!net_.pattern_index.count(id)) {
+              net_.pattern_index[id] = static_cast<int>(net_.patterns.size());
+              net_.patterns.push_back({});
+              net_.patterns.back().id = id;
+              net_.patterns.back().line = l.number;
+              pattern_ids_.push_back(id);
+            }
+            break;
           case Section::STREETS: street_ids_.insert(id); break;
           case Section::TRANSECTS:  // a transect's name follows X1
             if (starts(id, "X1") && l.tokens.size() > 1) transect_ids_.insert(l.tokens[1]);
@@ -938,6 +955,259 @@ class Reader {
     else if (ts.use != use)
       error(l.number, "time series '" + ts.id + "' is used both as " + use_word(ts.use) + " and as " + use_word(use) +
                           "; give each use its own series");
+  }
+
+  // --- Inflows ---
+
+  /// A direct inflow (SWMM's inflow_readExtInflow): NODE FLOW SERIES [TYPE MFACTOR SFACTOR BASELINE PATTERN]. An
+  /// empty series ("") leaves the baseline alone; a pollutant's inflow is water quality, which is skipped.
+  void inflow(const Line& l) {
+    const std::string object = "inflow at " + quoted("node", l.tokens[0]);
+    if (!fields(l, 3, object, "NODE FLOW SERIES [TYPE MFACTOR SFACTOR BASELINE PATTERN]")) return;
+    if (upper(l.tokens[1]) != "FLOW") {
+      const std::string name = "[INFLOWS] " + l.tokens[1];
+      auto it = std::find_if(net_.ignored.begin(), net_.ignored.end(),
+                             [&](const IgnoredSection& s) { return s.name == name; });
+      if (it == net_.ignored.end()) net_.ignored.push_back({name, l.number, 1, "water quality"});
+      else ++it->entries;
+      return;
+    }
+    ExternalInflow in;
+    in.line = l.number;
+    in.node = find_node(l, 0, "inflow node");
+    if (!l.tokens[2].empty()) {
+      in.series = find_series(l, 2, object + ": time series");
+      if (in.series >= 0) use_series(l, in.series, SeriesUse::INFLOW);
+    }
+    if (l.tokens.size() > 5) {
+      const auto sf = value(l, 5, object + ": scale factor (Sfactor)");
+      if (!sf) return;
+      in.scale_factor = *sf;
+    }
+    if (l.tokens.size() > 6) {
+      const auto base = value(l, 6, object + ": baseline");
+      if (!base) return;
+      in.baseline_m3s = *base * net_.units.flow_m3s;
+    }
+    if (l.tokens.size() > 7 && !l.tokens[7].empty()) {
+      in.pattern = find(net_.pattern_index, pattern_ids_, l, 7, object + ": baseline pattern", "[PATTERNS]");
+      if (in.pattern < 0) return;
+    }
+    if (in.node < 0 || (!l.tokens[2].empty() && in.series < 0)) return;
+    // SWMM keeps one FLOW inflow per node: a later line replaces an earlier one.
+    auto same = std::find_if(net_.inflows.begin(), net_.inflows.end(),
+                             [&](const ExternalInflow& e) { return e.node == in.node; });
+    if (same == net_.inflows.end()) net_.inflows.push_back(in);
+    else *same = in;
+  }
+
+  /// A time pattern (SWMM's inflow_readDwfPattern): NAME TYPE FACTOR ... on its first line, NAME FACTOR ... after.
+  void pattern(const Line& l) {
+    const std::string object = quoted("pattern", l.tokens[0]);
+    if (!fields(l, 2, object, "NAME TYPE FACTOR [FACTOR ...] on its first line, then NAME FACTOR [FACTOR ...]")) return;
+    const int p = net_.pattern(l.tokens[0]);
+    if (pattern_typed_.size() < net_.patterns.size()) pattern_typed_.resize(net_.patterns.size(), false);
+    TimePattern& pt = net_.patterns[p];
+    std::size_t k = 1;
+    if (!pattern_typed_[p]) {
+      const int t = keyword(l, 1, object + ": type", {"MONTHLY", "DAILY", "HOURLY", "WEEKEND"},
+                            "MONTHLY, DAILY, HOURLY or WEEKEND; a pattern's first line names its type");
+      pattern_typed_[p] = true;  // its next lines are factors, whatever this one says
+      if (t < 0) return;
+      pt.type = static_cast<PatternType>(t);
+      k = 2;
+    }
+    const std::size_t most = pt.type == PatternType::MONTHLY ? 12 : pt.type == PatternType::DAILY ? 7 : 24;
+    for (; k < l.tokens.size(); ++k) {
+      if (pt.factors.size() == most) {
+        error(l.number, object + " has more than " + std::to_string(most) + " factors; a " +
+                            *(std::initializer_list<const char*>{"MONTHLY", "DAILY", "HOURLY", "WEEKEND"}.begin() +
+                              static_cast<int>(pt.type)) +
+                            " pattern has " + std::to_string(most));
+        return;
+      }
+      const auto v = value(l, k, object + ": factor " + std::to_string(pt.factors.size() + 1), Bound::NON_NEGATIVE);
+      if (!v) return;
+      pt.factors.push_back(*v);
+    }
+  }
+
+  /// A dry-weather inflow (SWMM's inflow_readDwfInflow): NODE FLOW AVERAGE [PATTERN ...] (up to four patterns, "" for
+  /// none); a pollutant's is water quality, which is skipped.
+  void dry_weather(const Line& l) {
+    const std::string object = "dry-weather inflow at " + quoted("node", l.tokens[0]);
+    if (!fields(l, 3, object, "NODE FLOW AVERAGE [PATTERN1 PATTERN2 PATTERN3 PATTERN4]")) return;
+    if (upper(l.tokens[1]) != "FLOW") {
+      const std::string name = "[DWF] " + l.tokens[1];
+      auto it = std::find_if(net_.ignored.begin(), net_.ignored.end(),
+                             [&](const IgnoredSection& s) { return s.name == name; });
+      if (it == net_.ignored.end()) net_.ignored.push_back({name, l.number, 1, "water quality"});
+      else ++it->entries;
+      return;
+    }
+    DryWeatherInflow d;
+    d.line = l.number;
+    d.node = find_node(l, 0, "dry-weather inflow node");
+    const auto average = value(l, 2, object + ": average flow");
+    if (!average) return;
+    d.average_m3s = *average * net_.units.flow_m3s;
+    for (std::size_t k = 3; k < l.tokens.size() && k < 7; ++k) {
+      if (l.tokens[k].empty()) continue;
+      const int p = find(net_.pattern_index, pattern_ids_, l, k, object + ": pattern", "[PATTERNS]");
+      if (p < 0) return;
+      // SWMM files each pattern under its type: a later one of a type replaces an earlier one.
+      d.patterns[static_cast<std::size_t>(net_.patterns[p].type)] = p;
+    }
+    if (d.node < 0) return;
+    auto same = std::find_if(net_.dry_weather.begin(), net_.dry_weather.end(),
+                             [&](const DryWeatherInflow& e) { return e.node == d.node; });
+    if (same == net_.dry_weather.end()) net_.dry_weather.push_back(d);
+    else *same = d;
+  }
+
+  /// One line of a control rule (SWMM's controls.c): RULE ID; IF, AND, OR premises; THEN, AND actions; ELSE, AND
+  /// actions; PRIORITY value. Premises on node DEPTH or HEAD and link STATUS, SETTING or FLOW; actions on a pump's
+  /// STATUS or SETTING. What else SWMM's rules can say (times of day, dates, variables, expressions, modulated and
+  /// PID settings, actions on other links) is refused.
+  void control(const Line& l) {
+    const std::string head = upper(l.tokens[0]);
+    if (head == "RULE") {
+      if (!fields(l, 2, "rule", "RULE NAME")) return;
+      for (const ControlRule& r : net_.rules)
+        if (r.id == l.tokens[1]) {
+          error(l.number, "rule '" + l.tokens[1] + "' is already defined at line " + std::to_string(r.line) +
+                              "; give each rule its own name");
+          return;
+        }
+      net_.rules.push_back({});
+      net_.rules.back().id = l.tokens[1];
+      net_.rules.back().line = l.number;
+      clause_ = Clause::NONE;
+      return;
+    }
+    if (net_.rules.empty()) {
+      error(l.number, "'" + l.tokens[0] + "' comes before any RULE; start each rule with RULE NAME");
+      return;
+    }
+    ControlRule& rule = net_.rules.back();
+    const std::string object = quoted("rule", rule.id);
+    if (head == "PRIORITY") {
+      if (!fields(l, 2, object, "PRIORITY VALUE")) return;
+      if (const auto v = value(l, 1, object + ": priority")) rule.priority = *v;
+      return;
+    }
+    const bool first = head == "IF" || head == "THEN" || head == "ELSE";
+    if (!first && head != "AND" && head != "OR") {
+      error(l.number, object + ": '" + l.tokens[0] + "' does not start a rule's line; write RULE, IF, AND, OR, THEN, "
+                               "ELSE or PRIORITY");
+      return;
+    }
+    if (head == "IF") clause_ = Clause::IF;
+    else if (head == "THEN") clause_ = Clause::THEN;
+    else if (head == "ELSE") clause_ = Clause::ELSE;
+    if (clause_ == Clause::NONE) {
+      error(l.number, object + ": '" + l.tokens[0] + "' comes before the rule's IF; write IF first");
+      return;
+    }
+    if (clause_ == Clause::IF) {
+      if (const auto p = premise(l, object)) {
+        rule.premises.push_back(*p);
+        rule.premises.back().is_or = head == "OR";
+      }
+    } else {
+      if (head == "OR") {
+        error(l.number, object + ": OR joins premises, not actions; write AND");
+        return;
+      }
+      if (const auto a = action(l, object)) (clause_ == Clause::THEN ? rule.then_actions : rule.else_actions).push_back(*a);
+    }
+  }
+
+  /// A premise: NODE ID DEPTH|HEAD RELATION VALUE, or LINK|PUMP|CONDUIT|ORIFICE|WEIR|OUTLET ID STATUS|SETTING|FLOW
+  /// RELATION VALUE.
+  std::optional<Premise> premise(const Line& l, const std::string& object) {
+    const char* layout = "IF NODE ID DEPTH|HEAD RELATION VALUE, or IF LINK|PUMP|CONDUIT|ORIFICE|WEIR|OUTLET ID "
+                         "STATUS|SETTING|FLOW RELATION VALUE";
+    if (l.tokens.size() != 6) {
+      error(l.number, object + ": premise '" + l.text + "' is not one this reader evaluates; write " + layout);
+      return std::nullopt;
+    }
+    Premise p;
+    p.line = l.number;
+    const int kind = choice(l.tokens[1], {"NODE", "LINK", "PUMP", "CONDUIT", "ORIFICE", "WEIR", "OUTLET"});
+    if (kind < 0) {
+      error(l.number, object + ": premise on '" + l.tokens[1] + "' is not one this reader evaluates; write " + layout);
+      return std::nullopt;
+    }
+    p.object = kind == 0 ? ControlObject::NODE : ControlObject::LINK;
+    p.index = kind == 0 ? find_node(l, 2, object + ": node") : find_link(l, 2, object + ": link");
+    if (p.index < 0) return std::nullopt;
+    const int attribute = kind == 0 ? keyword(l, 3, object + ": node attribute", {"DEPTH", "HEAD"}, "DEPTH or HEAD")
+                                    : keyword(l, 3, object + ": link attribute", {"STATUS", "SETTING", "FLOW"},
+                                              "STATUS, SETTING or FLOW");
+    if (attribute < 0) return std::nullopt;
+    p.attribute = kind == 0 ? static_cast<ControlAttribute>(attribute) : static_cast<ControlAttribute>(attribute + 2);
+    const std::string& r = l.tokens[4];
+    const char* relations[] = {"=", "<>", "<", "<=", ">", ">="};
+    int relation = -1;
+    for (int i = 0; i < 6; ++i)
+      if (r == relations[i]) relation = i;
+    if (relation < 0) {
+      error(l.number, object + ": relation '" + r + "' must be =, <>, <, <=, > or >=");
+      return std::nullopt;
+    }
+    p.relation = static_cast<Relation>(relation);
+    if (p.attribute == ControlAttribute::STATUS) {
+      const int status = keyword(l, 5, object + ": status", {"OFF", "ON", "CLOSED", "OPEN"}, "ON, OFF, OPEN or CLOSED");
+      if (status < 0) return std::nullopt;
+      p.value = status % 2;
+      return p;
+    }
+    const auto v = value(l, 5, object + ": value");
+    if (!v) return std::nullopt;
+    const double f = p.attribute == ControlAttribute::FLOW      ? net_.units.flow_m3s
+                     : p.attribute == ControlAttribute::SETTING ? 1.0
+                                                                : net_.units.length_m;
+    p.value = *v * f;
+    return p;
+  }
+
+  /// An action: PUMP ID STATUS = ON|OFF, or PUMP ID SETTING = VALUE.
+  std::optional<ControlAction> action(const Line& l, const std::string& object) {
+    const char* layout = "THEN PUMP ID STATUS = ON|OFF or THEN PUMP ID SETTING = VALUE";
+    if (l.tokens.size() != 6 || l.tokens[4] != "=") {
+      error(l.number, object + ": action '" + l.text + "' is not one this reader applies; write " + layout);
+      return std::nullopt;
+    }
+    if (choice(l.tokens[1], {"PUMP"}) < 0) {
+      error(l.number, object + ": actions on " + upper(l.tokens[1]) + " links are not applied here, only on pumps; "
+                               "write " + layout);
+      return std::nullopt;
+    }
+    ControlAction a;
+    a.line = l.number;
+    a.link = find_link(l, 2, object + ": pump");
+    if (a.link < 0) return std::nullopt;
+    if (net_.links[a.link].kind != LinkKind::PUMP) {
+      error(l.number, object + ": link '" + l.tokens[2] + "' is not a pump; name a pump of [PUMPS]");
+      return std::nullopt;
+    }
+    const int attribute = keyword(l, 3, object + ": pump attribute", {"STATUS", "SETTING"}, "STATUS or SETTING");
+    if (attribute < 0) return std::nullopt;
+    if (attribute == 0) {
+      const int status = keyword(l, 5, object + ": status", {"OFF", "ON"}, "ON or OFF");
+      if (status < 0) return std::nullopt;
+      a.setting = status;
+    } else {
+      const auto v = value(l, 5, object + ": setting", Bound::NON_NEGATIVE);
+      if (!v) return std::nullopt;
+      a.setting = *v;
+    }
+    return a;
+  }
+
+  int find_link(const Line& l, std::size_t tok, const std::string& role) {
+    return find(net_.link_index, link_ids_, l, tok, role, "[CONDUITS], [PUMPS], [ORIFICES], [WEIRS] or [OUTLETS]");
   }
 
   // --- Time series and curves ---
@@ -1682,6 +1952,7 @@ class Reader {
         case SeriesUse::RAIN_VOLUME:
         case SeriesUse::RAIN_CUMULATIVE: f = u.rain_depth_m; break;
         case SeriesUse::OUTFALL_STAGE: f = u.length_m; break;
+        case SeriesUse::INFLOW: f = u.flow_m3s; break;
         case SeriesUse::NONE: break;
       }
       for (double& v : ts.values) v *= f;

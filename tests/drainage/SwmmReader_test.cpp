@@ -5,9 +5,11 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numbers>
 #include <string>
+#include <vector>
 
 #include "sim/Scenario.hpp"
 
@@ -343,17 +345,77 @@ TEST_CASE("the culvert model keeps its barrels, its roadway weir, its fixed tail
   CHECK(net.curves[inlet.curve].id == "StorageCurve");
   CHECK(net.curves[inlet.curve].x[1] == doctest::Approx(2 * FT));
   CHECK(net.curves[inlet.curve].y[1] == doctest::Approx(9583 * FT2));
-  // The inflow hydrograph feeds [INFLOWS], which is not read: decimal hours made seconds, values as written (cfs).
+  // The inflow hydrograph enters the inlet pond ([INFLOWS]): decimal hours made seconds, cfs made m³/s by the exact
+  // foot (9 cfs at 0.125 h: 9 × 0.3048³ m³/s), scaled by 1 with no baseline.
+  REQUIRE(net.inflows.size() == 1);
+  const ExternalInflow& in = net.inflows[0];
+  CHECK(in.node == net.node("Inlet"));
+  CHECK(in.series == net.series("Inflow"));
+  CHECK(in.scale_factor == 1.0);
+  CHECK(in.baseline_m3s == 0.0);
+  CHECK(in.line == 86);
   const TimeSeries& inflow = net.time_series[net.series("Inflow")];
-  CHECK(inflow.use == SeriesUse::NONE);
+  CHECK(inflow.use == SeriesUse::INFLOW);
   CHECK(inflow.time_s[1] == doctest::Approx(450.0));  // .125 h
-  CHECK(inflow.values[1] == 9.0);
+  CHECK(inflow.values[1] == doctest::Approx(9.0 * FT * FT * FT));
+  CHECK(inflow.values[1] == doctest::Approx(0.254852).epsilon(1e-5));
+  for (const std::string& line : ignored_report(net)) CHECK(line.find("[INFLOWS]") == std::string::npos);
+}
+
+TEST_CASE("direct inflows take the file's flow units, their scale factor and baseline, and one line per node") {
+  // SI (LPS): 20 L/s baseline, the series doubled; a second FLOW line at J1 replaces the first; a pollutant's inflow
+  // is skipped as water quality.
+  std::string text = small_with("FLOW_UNITS CFS", "FLOW_UNITS LPS");
+  text += R"([TIMESERIES]
+Hydro 0:00 0
+Hydro 1:00 150
+[INFLOWS]
+J2 FLOW Hydro FLOW 1.0 1.0
+J1 FLOW "" FLOW 1.0 1.0 5
+J1 FLOW Hydro FLOW 1.0 2.0 20
+J1 TSS Hydro CONCEN 1.0 1.0
+)";
+  const DrainageNetwork net = parse_swmm(text, "model.inp");
+  REQUIRE(net.inflows.size() == 2);
+  const ExternalInflow& j2 = net.inflows[0];
+  CHECK(j2.node == net.node("J2"));
+  CHECK(j2.scale_factor == 1.0);
+  CHECK(j2.baseline_m3s == 0.0);
+  const ExternalInflow& j1 = net.inflows[1];
+  CHECK(j1.node == net.node("J1"));
+  CHECK(j1.series == net.series("Hydro"));
+  CHECK(j1.scale_factor == 2.0);
+  CHECK(j1.line == 28);
+  // SWMM's 28.317 L/s per cfs and 0.02832 m³ per ft³: 20 L/s is 20 / 28.317 × 0.3048³ m³/s = 0.0199964 m³/s.
+  CHECK(j1.baseline_m3s == doctest::Approx(20.0 / 28.317 * FT * FT * FT));
+  CHECK(j1.baseline_m3s == doctest::Approx(0.0199964).epsilon(1e-5));
+  const TimeSeries& hydro = net.time_series[net.series("Hydro")];
+  CHECK(hydro.values[1] == doctest::Approx(150.0 / 28.317 * FT * FT * FT));
   const auto report = ignored_report(net);
-  CHECK(std::find(report.begin(), report.end(), "[INFLOWS] at line 83: 1 entry ignored (external inflows at nodes)") !=
+  CHECK(std::find(report.begin(), report.end(), "[INFLOWS] TSS at line 29: 1 entry ignored (water quality)") !=
         report.end());
 }
 
-TEST_CASE("the pump control model keeps its wet well and its pump curve, and reports its rules and inflows ignored") {
+TEST_CASE("malformed inflows are refused with their line and the fix") {
+  const std::string inflows = "[INFLOWS]\n";
+  CHECK(error_of(SMALL + inflows + "J3 FLOW \"\" FLOW 1.0 1.0 5\n") ==
+        "model.inp:23: [INFLOWS] inflow node 'J3' is not defined (did you mean 'J1'?); declare it in [JUNCTIONS], "
+        "[OUTFALLS] or [STORAGE]");
+  CHECK(error_of(SMALL + inflows + "J1 FLOW\n") ==
+        "model.inp:23: [INFLOWS] inflow at node 'J1' has 2 fields where 3 are needed; write NODE FLOW SERIES [TYPE "
+        "MFACTOR SFACTOR BASELINE PATTERN]");
+  CHECK(error_of(SMALL + inflows + "J1 FLOW \"\" FLOW 1.0 1.0 x5\n") ==
+        "model.inp:23: [INFLOWS] inflow at node 'J1': baseline 'x5' is not a number; write a number such as 12.5");
+  CHECK(error_of(SMALL + inflows + "J1 FLOW \"\" FLOW 1.0 1.0 5 Daily\n") ==
+        "model.inp:23: [INFLOWS] inflow at node 'J1': baseline pattern 'Daily' is not defined; declare it in "
+        "[PATTERNS]");
+  // A rain series cannot also be an inflow: their units differ.
+  CHECK(error_of(SMALL + inflows + "J1 FLOW Rain\n") ==
+        "model.inp:23: [INFLOWS] time series 'Rain' is used both as the rain of an INTENSITY gage and as a node's "
+        "inflow; give each use its own series");
+}
+
+TEST_CASE("the pump control model keeps its wet well, its pump curve, its rules and its dry-weather flow") {
   const DrainageNetwork net = model("Pump_Control_Model");
   CHECK(net.options.duration_s == 86400);  // 01/01/2001 to 01/02/2001
   CHECK(net.options.report_step_s == 20);
@@ -382,11 +444,102 @@ TEST_CASE("the pump control model keeps its wet well and its pump curve, and rep
   CHECK(conduit(net, "KRO3001-KRO3002").outlet_offset_m == doctest::Approx(5 * FT));
   CHECK(conduit(net, "KRO4012-KRO3001").outlet_offset_m == doctest::Approx(0.5 * FT));
   CHECK(net.nodes[net.node("KRO1002")].max_depth_m == doctest::Approx(3 * FT));
-  const auto report = ignored_report(net);
-  for (const char* line : {"[CONTROLS] at line 175: 8 entries ignored (control rules)",
-                           "[DWF] at line 191: 30 entries ignored (dry-weather inflows at nodes)",
-                           "[PATTERNS] at line 235: 4 entries ignored (time patterns of dry-weather inflows)"})
-    CHECK(std::find(report.begin(), report.end(), line) != report.end());
+  // The rules: the pump on at 4 ft in the well, off below 1 ft, both of priority 1.
+  REQUIRE(net.rules.size() == 2);
+  const ControlRule& on = net.rules[0];
+  CHECK(on.id == "PUMP1A");
+  CHECK(on.line == 176);
+  CHECK(on.priority == 1.0);
+  REQUIRE(on.premises.size() == 1);
+  CHECK(on.premises[0].object == ControlObject::NODE);
+  CHECK(on.premises[0].index == net.node("SU1"));
+  CHECK(on.premises[0].attribute == ControlAttribute::DEPTH);
+  CHECK(on.premises[0].relation == Relation::GE);
+  CHECK(on.premises[0].value == doctest::Approx(4 * FT));
+  REQUIRE(on.then_actions.size() == 1);
+  CHECK(on.then_actions[0].link == net.link("PUMP1"));
+  CHECK(on.then_actions[0].setting == 1.0);
+  CHECK(on.else_actions.empty());
+  const ControlRule& off = net.rules[1];
+  CHECK(off.premises[0].relation == Relation::LT);
+  CHECK(off.premises[0].value == doctest::Approx(1 * FT));
+  CHECK(off.then_actions[0].setting == 0.0);
+  // Dry-weather flow: 1 cfs on average at 30 nodes, on the hourly pattern DWF (0.0151 at midnight, 24 factors).
+  CHECK(net.dry_weather.size() == 30);
+  const DryWeatherInflow& well_dwf = net.dry_weather.back();
+  CHECK(well_dwf.node == net.node("SU1"));
+  CHECK(well_dwf.average_m3s == doctest::Approx(CFS));
+  CHECK(well_dwf.patterns == std::array<int, 4>{-1, -1, net.pattern("DWF"), -1});
+  const TimePattern& dwf = net.patterns[net.pattern("DWF")];
+  CHECK(dwf.type == PatternType::HOURLY);
+  REQUIRE(dwf.factors.size() == 24);
+  CHECK(dwf.factors[0] == 0.0151);
+  CHECK(dwf.factors[23] == 0.02718);
+  for (const std::string& line : ignored_report(net))
+    for (const char* section : {"[CONTROLS]", "[DWF]", "[PATTERNS]"}) CHECK(line.find(section) == std::string::npos);
+}
+
+TEST_CASE("patterns, dry-weather flows and control rules are read in SI, and malformed ones refused with the fix") {
+  // SI (CMS): a rule on a node's head with an OR, an ELSE and a pump setting; a daily pattern on two lines.
+  const std::string si = small_with("FLOW_UNITS CFS", "FLOW_UNITS CMS") + R"([PUMPS]
+P1 J2 Out * ON 0 0
+[PATTERNS]
+Week DAILY 1 1 1
+Week 1 1 0.5 0.5
+[DWF]
+J1 FLOW 0.2 Week
+[CONTROLS]
+RULE R1
+IF NODE J1 HEAD > 100.5
+OR LINK C1 FLOW >= 0.3
+THEN PUMP P1 SETTING = 0.75
+ELSE PUMP P1 STATUS = OFF
+PRIORITY 2
+)";
+  const DrainageNetwork net = parse_swmm(si, "model.inp");
+  const TimePattern& week = net.patterns[net.pattern("Week")];
+  CHECK(week.type == PatternType::DAILY);
+  CHECK(week.factors == std::vector<double>{1, 1, 1, 1, 1, 0.5, 0.5});
+  REQUIRE(net.dry_weather.size() == 1);
+  CHECK(net.dry_weather[0].patterns[1] == net.pattern("Week"));
+  // SWMM's 0.02832 m³/s per cfs with the exact foot: 0.2 CMS is 0.2 × 0.3048³ / 0.02832 m³/s.
+  const double cms = FT * FT * FT / 0.02832;
+  CHECK(net.dry_weather[0].average_m3s == doctest::Approx(0.2 * cms));
+  REQUIRE(net.rules.size() == 1);
+  const ControlRule& r = net.rules[0];
+  CHECK(r.priority == 2.0);
+  REQUIRE(r.premises.size() == 2);
+  CHECK(r.premises[0].attribute == ControlAttribute::HEAD);
+  CHECK(r.premises[0].value == doctest::Approx(100.5));
+  CHECK(r.premises[1].is_or);
+  CHECK(r.premises[1].object == ControlObject::LINK);
+  CHECK(r.premises[1].index == net.link("C1"));
+  CHECK(r.premises[1].value == doctest::Approx(0.3 * cms));
+  CHECK(r.then_actions[0].setting == 0.75);
+  CHECK(r.else_actions[0].setting == 0.0);
+
+  // Malformed: a pattern of an unknown type, too many factors, an unknown pattern, a rule on the time of day and an
+  // action on a conduit.
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string t = si;
+    t.replace(t.find(from), from.size(), to);
+    return error_of(t);
+  };
+  CHECK(with("Week DAILY", "Week WEEKLY") ==
+        "model.inp:25: [PATTERNS] pattern 'Week': type 'WEEKLY' must be MONTHLY, DAILY, HOURLY or WEEKEND; a "
+        "pattern's first line names its type");
+  CHECK(with("Week 1 1 0.5 0.5", "Week 1 1 0.5 0.5 2") ==
+        "model.inp:26: [PATTERNS] pattern 'Week' has more than 7 factors; a DAILY pattern has 7");
+  CHECK(with("J1 FLOW 0.2 Week", "J1 FLOW 0.2 Weak") ==
+        "model.inp:28: [DWF] dry-weather inflow at node 'J1': pattern 'Weak' is not defined (did you mean 'Week'?); "
+        "declare it in [PATTERNS]");
+  CHECK(with("IF NODE J1 HEAD > 100.5", "IF SIMULATION TIME > 2") ==
+        "model.inp:31: [CONTROLS] rule 'R1': premise 'IF SIMULATION TIME > 2' is not one this reader evaluates; "
+        "write IF NODE ID DEPTH|HEAD RELATION VALUE, or IF LINK|PUMP|CONDUIT|ORIFICE|WEIR|OUTLET ID "
+        "STATUS|SETTING|FLOW RELATION VALUE");
+  CHECK(with("THEN PUMP P1 SETTING = 0.75", "THEN CONDUIT C1 STATUS = CLOSED") ==
+        "model.inp:33: [CONTROLS] rule 'R1': actions on CONDUIT links are not applied here, only on pumps; write THEN "
+        "PUMP ID STATUS = ON|OFF or THEN PUMP ID SETTING = VALUE");
 }
 
 TEST_CASE("the dual drainage model keeps its street conduits by name and reports its streets and inlets ignored") {

@@ -67,6 +67,8 @@ TEST_CASE("a flood scenario names what is wrong in it") {
         std::string::npos);
   CHECK(error_of(SITE, {"storms.duration=7000s"}).find("at 'storms.duration': 7000 s is not a whole number of steps") !=
         std::string::npos);
+  CHECK(error_of(SITE, {"drainage_model.file=scenarios/drainage/Detention_Pond_Model.inp", "drainage_model.routing=dynwave"})
+            .find("at 'drainage_model.routing': ") != std::string::npos);
   CHECK(error_of(SITE, {"flood_streets.stations=[]"}).find("at 'flood_streets.stations': give at least one station") !=
         std::string::npos);
 }
@@ -155,10 +157,10 @@ TEST_CASE("a design storm given as a rain record floods the site as the design s
             .find("column 'Elsewhere' names no rain gage") != std::string::npos);
 }
 
-TEST_CASE("a run shorter than its storm, a moving storm and alternating blocks run through") {
+TEST_CASE("a run shorter than its storm, a moving storm, alternating blocks and dynamic wave run through") {
   for (const std::vector<std::string>& set :
        {std::vector<std::string>{"duration=2h"}, {"storms.speed=10m/s", "storms.heading=45"},
-        {"storms.shape=alternating_block"}}) {
+        {"storms.shape=alternating_block"}, {"drainage_model.routing=dynwave"}}) {
     CAPTURE(set.front());
     const sim::RunResults r = run(SITE, 1, set);
     CHECK(kpi_of(r.variants[1].replications[0], "floods") >= 1);
