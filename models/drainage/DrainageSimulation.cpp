@@ -13,8 +13,6 @@ namespace citytwin::models::drainage {
 
 namespace {
 
-constexpr double MIN_RUNOFF_M_PER_S = 2.31481e-8 * 0.3048;  // reported runoff below this is zero
-
 double fraction_error(double in, double out) { return in > 0.0 ? (in - out) / in : 0.0; }
 
 }  // namespace
@@ -73,26 +71,8 @@ DrainageResults simulate_drainage(const DrainageNetwork& net, FlowRouting routin
 
     // Record at the report time this step reached, interpolated within the routing and runoff steps.
     if (new_routing_ms >= report_time_ms) {
-      const auto t = static_cast<double>(report_time_ms);
-      if (report_time_ms >= o.report_start_s * 1000) {
-        r.time_s.push_back(t / 1000.0);
-        const double span = static_cast<double>(new_routing_ms - old_routing_ms);
-        const double f = span > 0.0 ? (t - static_cast<double>(old_routing_ms)) / span : 1.0;
-        std::vector<double> depth, flooding, flows, runoffs;
-        for (const NodeState& n : flow.nodes) {
-          depth.push_back((1.0 - f) * n.old_depth_m + f * n.new_depth_m);
-          flooding.push_back(n.overflow_m3s);
-        }
-        for (const LinkState& s : flow.links) flows.push_back((1.0 - f) * s.old_flow_m3s + f * s.new_flow_m3s);
-        for (std::size_t i = 0; i < net.subcatchments.size(); ++i) {
-          const double q = runoff_at(runoff, static_cast<int>(i), t);
-          runoffs.push_back(q < MIN_RUNOFF_M_PER_S * net.subcatchments[i].area_m2 ? 0.0 : q);
-        }
-        r.node_depth_m.push_back(std::move(depth));
-        r.node_flooding_m3s.push_back(std::move(flooding));
-        r.link_flow_m3s.push_back(std::move(flows));
-        r.runoff_m3s.push_back(std::move(runoffs));
-      }
+      if (report_time_ms >= o.report_start_s * 1000)
+        append_report(net, runoff, flow.nodes, flow.links, old_routing_ms, new_routing_ms, report_time_ms, r);
       report_time_ms += report_ms;
     }
   }

@@ -2,8 +2,10 @@
 // the fixed routing step with runoff interpolated onto them, results sampled at each report time.
 #pragma once
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/drainage/DrainageNetwork.hpp"
@@ -48,6 +50,35 @@ struct DrainageResults {
   int ode_failures = 0;         ///< runoff steps whose integration did not converge
   int continuity_failures = 0;  ///< conduit steps whose continuity equation was not solved
 };
+
+/// Appends the report at `t_ms` to `r`, between routing steps at `old_ms` and `new_ms` (ms): each node's depth and
+/// each link's flow interpolated from the step's old and new values, each node's flooding as it stands, each
+/// subcatchment's runoff at that time (below SWMM's reporting threshold, 0). The states are kinematic or dynamic
+/// wave's: any node with old_depth_m, new_depth_m, overflow_m3s, any link with old_flow_m3s, new_flow_m3s.
+template <class NodeStates, class LinkStates>
+void append_report(const DrainageNetwork& net, const RunoffState& runoff, const NodeStates& nodes,
+                   const LinkStates& links, std::int64_t old_ms, std::int64_t new_ms, std::int64_t t_ms,
+                   DrainageResults& r) {
+  constexpr double MIN_RUNOFF_M_PER_S = 2.31481e-8 * 0.3048;  // SWMM's 2.31481e-8 ft/s
+  const auto t = static_cast<double>(t_ms);
+  r.time_s.push_back(t / 1000.0);
+  const auto span = static_cast<double>(new_ms - old_ms);
+  const double f = span > 0.0 ? (t - static_cast<double>(old_ms)) / span : 1.0;
+  std::vector<double> depth, flooding, flows, runoffs;
+  for (const auto& n : nodes) {
+    depth.push_back((1.0 - f) * n.old_depth_m + f * n.new_depth_m);
+    flooding.push_back(n.overflow_m3s);
+  }
+  for (const auto& s : links) flows.push_back((1.0 - f) * s.old_flow_m3s + f * s.new_flow_m3s);
+  for (std::size_t i = 0; i < net.subcatchments.size(); ++i) {
+    const double q = runoff_at(runoff, static_cast<int>(i), t);
+    runoffs.push_back(q < MIN_RUNOFF_M_PER_S * net.subcatchments[i].area_m2 ? 0.0 : q);
+  }
+  r.node_depth_m.push_back(std::move(depth));
+  r.node_flooding_m3s.push_back(std::move(flooding));
+  r.link_flow_m3s.push_back(std::move(flows));
+  r.runoff_m3s.push_back(std::move(runoffs));
+}
 
 /// Runs a network over its duration. `routing` is the flow routing to use (the file's, or one forced on it); STEADY
 /// and KINWAVE are implemented, and DYNWAVE by simulate_dynamic_wave (UnsupportedRouting for what it refuses).

@@ -30,29 +30,6 @@ constexpr double DEFAULT_HEAD_TOLERANCE_M = 0.005 * FT;
 constexpr double MIN_TIME_STEP_S = 0.001;
 constexpr double PI = 3.141592654;
 
-using Table = std::array<double, 51>;
-
-// Relative hydraulic radius of a circle against relative depth (SWMM's R_Circ).
-constexpr Table R_CIRC = {
-    .0100, .0528, .1048, .1556, .2052, .254,  .3016, .3484, .3944, .4388,  .4824, .5248, .5664,
-    .6064, .6456, .6836, .7204, .7564, .7912, .8244, .8568, .888,  .9176,  .9464, .9736, 1.00,
-    1.024, 1.048, 1.070, 1.0912, 1.110, 1.1272, 1.144, 1.1596, 1.174, 1.1848, 1.194, 1.2024, 1.210,
-    1.2148, 1.217, 1.2172, 1.215, 1.2104, 1.203, 1.192, 1.178, 1.1584, 1.132, 1.094, 1.000};
-
-/// y(x) from a table of equally spaced x in [0, 1], quadratic near the origin (SWMM's lookup).
-double lookup(double x, const Table& t) {
-  const int n = static_cast<int>(t.size());
-  const double delta = 1.0 / (n - 1);
-  const int i = static_cast<int>(x / delta);
-  if (i >= n - 1) return t[n - 1];
-  const double x0 = i * delta, x1 = (i + 1) * delta;
-  double y = t[i] + (x - x0) * (t[i + 1] - t[i]) / delta;
-  if (i < 2) {
-    const double y2 = y + (x - x0) * (x - x1) / (delta * delta) * (t[i] / 2.0 - t[i + 1] + t[i + 2] / 2.0);
-    if (y2 > 0.0) y = y2;
-  }
-  return y < 0.0 ? 0.0 : y;
-}
 
 [[noreturn]] void refuse(const DrainageNetwork& net, int line, const std::string& what) {
   throw UnsupportedRouting(net.path + (line > 0 ? ":" + std::to_string(line) : std::string()) + ": " + what +
@@ -60,12 +37,6 @@ double lookup(double x, const Table& t) {
 }
 
 // ---- Cross-section helpers of dynamic wave (SWMM's dwflow.c and xsect.c) --------------------------------------
-
-double hydraulic_radius_of_depth(const SectionGeometry& g, double y) {
-  if (y <= 0.0) return 0.0;
-  if (g.shape == SectionShape::CIRCULAR) return g.r_full_m * lookup(y / g.y_full_m, R_CIRC);
-  return g.hydraulic_radius_of_area(g.area_of_depth(y));
-}
 
 /// Width of the Preissmann slot at depth y (0 unless the SLOT method applies to a closed section that high).
 double slot_width(const DynamicWaveModel& m, const WaveLinkParams& p, double y) {
@@ -88,7 +59,7 @@ double flow_area(const WaveLinkParams& p, double y, double w_slot) {
 }
 
 double flow_radius(const WaveLinkParams& p, double y) {
-  return y >= p.section.y_full_m ? p.section.r_full_m : hydraulic_radius_of_depth(p.section, y);
+  return y >= p.section.y_full_m ? p.section.r_full_m : p.section.hydraulic_radius_of_depth(y);
 }
 
 double normal_depth(const WaveLinkParams& p, double q) {
@@ -797,7 +768,6 @@ DrainageResults simulate_dynamic_wave(const DrainageNetwork& net) {
   const RunoffModel runoff_model = make_runoff_model(net);
   RunoffState runoff = initial_runoff_state(runoff_model);
   DynamicWaveState flow = initial_dynamic_wave_state(model);
-  constexpr double MIN_RUNOFF_M_PER_S = 2.31481e-8 * FT;  // reported runoff below this is zero
 
   DrainageResults r;
   const std::int64_t total_ms = o.duration_s * 1000, report_ms = o.report_step_s * 1000;
@@ -829,26 +799,8 @@ DrainageResults simulate_dynamic_wave(const DrainageNetwork& net) {
 
     // Record at the report time this step reached, interpolated within the routing and runoff steps.
     if (new_routing_ms >= report_time_ms) {
-      const auto t = static_cast<double>(report_time_ms);
-      if (report_time_ms >= o.report_start_s * 1000) {
-        r.time_s.push_back(t / 1000.0);
-        const double span = static_cast<double>(new_routing_ms - old_routing_ms);
-        const double f = span > 0.0 ? (t - static_cast<double>(old_routing_ms)) / span : 1.0;
-        std::vector<double> depth, flooding, flows, runoffs;
-        for (const WaveNodeState& n : flow.nodes) {
-          depth.push_back((1.0 - f) * n.old_depth_m + f * n.new_depth_m);
-          flooding.push_back(n.overflow_m3s);
-        }
-        for (const WaveLinkState& s : flow.links) flows.push_back((1.0 - f) * s.old_flow_m3s + f * s.new_flow_m3s);
-        for (std::size_t i = 0; i < net.subcatchments.size(); ++i) {
-          const double q = runoff_at(runoff, static_cast<int>(i), t);
-          runoffs.push_back(q < MIN_RUNOFF_M_PER_S * net.subcatchments[i].area_m2 ? 0.0 : q);
-        }
-        r.node_depth_m.push_back(std::move(depth));
-        r.node_flooding_m3s.push_back(std::move(flooding));
-        r.link_flow_m3s.push_back(std::move(flows));
-        r.runoff_m3s.push_back(std::move(runoffs));
-      }
+      if (report_time_ms >= o.report_start_s * 1000)
+        append_report(net, runoff, flow.nodes, flow.links, old_routing_ms, new_routing_ms, report_time_ms, r);
       report_time_ms += report_ms;
     }
   }

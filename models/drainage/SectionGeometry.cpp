@@ -50,6 +50,13 @@ constexpr Table W_CIRC = {
     .9798, .9708, .9600, .9474, .9330, .9165, .8980, .8773, .8542, .8285, .8000, .7684, .7332, .6940, .6499,
     .6000, .5426, .4750, .3919, .2800, .0};
 
+// Relative hydraulic radius of a circle against relative depth (SWMM's R_Circ).
+constexpr Table R_CIRC = {
+    .0100, .0528, .1048, .1556, .2052, .254,  .3016, .3484, .3944, .4388,  .4824, .5248, .5664,
+    .6064, .6456, .6836, .7204, .7564, .7912, .8244, .8568, .888,  .9176,  .9464, .9736, 1.00,
+    1.024, 1.048, 1.070, 1.0912, 1.110, 1.1272, 1.144, 1.1596, 1.174, 1.1848, 1.194, 1.2024, 1.210,
+    1.2148, 1.217, 1.2172, 1.215, 1.2104, 1.203, 1.192, 1.178, 1.1584, 1.132, 1.094, 1.000};
+
 /// y(x) from a table of equally spaced x in [0, 1], quadratic near the origin (SWMM's lookup).
 double lookup(double x, const Table& t) {
   const int n = static_cast<int>(t.size());
@@ -248,6 +255,12 @@ double SectionGeometry::width_of_depth(double y) const {
     case SectionShape::PARABOLIC: return 2.0 * r_bot * std::sqrt(y);
   }
   return 0.0;
+}
+
+double SectionGeometry::hydraulic_radius_of_depth(double y) const {
+  if (y <= 0.0) return 0.0;
+  if (shape == SectionShape::CIRCULAR) return r_full_m * lookup(y / y_full_m, R_CIRC);
+  return hydraulic_radius_of_area(area_of_depth(y));
 }
 
 double SectionGeometry::hydraulic_radius_of_area(double a) const {

@@ -37,6 +37,8 @@ struct SectionGeometry {
   double depth_of_area(double a_m2) const;
   double width_of_depth(double y_m) const;
   double hydraulic_radius_of_area(double a_m2) const;
+  /// Hydraulic radius at a depth, m: from SWMM's table for circles (as dynamic wave takes it), else of the area.
+  double hydraulic_radius_of_depth(double y_m) const;
   double section_factor_of_area(double a_m2) const;
   /// The flow area whose section factor is `s` (at most s_max), on the lower branch for closed shapes.
   double area_of_section_factor(double s) const;
