@@ -37,8 +37,8 @@ std::vector<sim::ParamSpec> model_specs() {
             "The EPA SWMM input file (.inp) of the drains, relative to the "
             "scenario file."),
       sim::choice("routing", {"kinwave", "dynwave"}, "kinwave",
-                  "Flow routing through the drains: kinematic wave, or dynamic wave (SWMM's Saint-Venant solution; "
-                  "models with storage units, pumps or regulators are refused under it)."),
+                  "Flow routing through the drains: kinematic wave, or dynamic wave (SWMM's Saint-Venant solution, with "
+                  "storage units, pumps and regulators; street cross-sections are refused under it)."),
       param("coordinate_unit", ParamType::DISTANCE, "m", "0m",
             "What one unit of the file's map coordinates measures; 0 for the file's length unit (feet in a US file, "
             "metres in an SI one).")

@@ -20,12 +20,13 @@ bool compare(double x, Relation r, double y) {
   return false;
 }
 
-double premise_value(const DrainageNetwork& net, const Premise& p, const RoutingState& st) {
+template <class State>
+double premise_value(const DrainageNetwork& net, const Premise& p, const State& st) {
   if (p.object == ControlObject::NODE) {
     const double depth = st.nodes[p.index].new_depth_m;
     return p.attribute == ControlAttribute::HEAD ? depth + net.nodes[p.index].invert_m : depth;
   }
-  const LinkState& s = st.links[p.index];
+  const auto& s = st.links[p.index];
   switch (p.attribute) {
     case ControlAttribute::STATUS: return s.setting > 0.0 ? 1.0 : 0.0;
     case ControlAttribute::SETTING: return s.setting;
@@ -36,7 +37,8 @@ double premise_value(const DrainageNetwork& net, const Premise& p, const Routing
 
 }  // namespace
 
-bool premises_hold(const DrainageNetwork& net, const ControlRule& rule, const RoutingState& state) {
+template <class State>
+bool premises_hold(const DrainageNetwork& net, const ControlRule& rule, const State& state) {
   bool result = true;
   for (const Premise& p : rule.premises) {
     if (p.is_or) {
@@ -49,7 +51,8 @@ bool premises_hold(const DrainageNetwork& net, const ControlRule& rule, const Ro
   return result;
 }
 
-int apply_control_rules(const DrainageNetwork& net, RoutingState& state) {
+template <class State>
+int apply_control_rules(const DrainageNetwork& net, State& state) {
   // The winning action on each link: the first rule's, unless a later one has a higher priority.
   struct Chosen {
     const ControlAction* action;
@@ -76,5 +79,29 @@ int apply_control_rules(const DrainageNetwork& net, RoutingState& state) {
   }
   return changed;
 }
+
+template <class State>
+int apply_pump_depth_limits(const DrainageNetwork& net, State& state) {
+  int changed = 0;
+  for (const Pump& p : net.pumps) {
+    double& setting = state.links[p.link].setting;
+    const double depth = state.nodes[net.links[p.link].from].new_depth_m;
+    double target = setting;
+    if (p.shutoff_depth_m > 0.0 && setting > 0.0 && depth < p.shutoff_depth_m) target = 0.0;
+    if (p.startup_depth_m > 0.0 && setting == 0.0 && depth > p.startup_depth_m) target = 1.0;
+    if (target != setting) {
+      setting = target;
+      ++changed;
+    }
+  }
+  return changed;
+}
+
+template bool premises_hold(const DrainageNetwork&, const ControlRule&, const RoutingState&);
+template bool premises_hold(const DrainageNetwork&, const ControlRule&, const DynamicWaveState&);
+template int apply_control_rules(const DrainageNetwork&, RoutingState&);
+template int apply_control_rules(const DrainageNetwork&, DynamicWaveState&);
+template int apply_pump_depth_limits(const DrainageNetwork&, RoutingState&);
+template int apply_pump_depth_limits(const DrainageNetwork&, DynamicWaveState&);
 
 }  // namespace citytwin::models::drainage

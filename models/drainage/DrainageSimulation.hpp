@@ -69,7 +69,13 @@ void append_report(const DrainageNetwork& net, const RunoffState& runoff, const 
     depth.push_back((1.0 - f) * n.old_depth_m + f * n.new_depth_m);
     flooding.push_back(n.overflow_m3s);
   }
-  for (const auto& s : links) flows.push_back((1.0 - f) * s.old_flow_m3s + f * s.new_flow_m3s);
+  for (std::size_t j = 0; j < links.size(); ++j) {
+    // A pump switching on or off reports the nearer step's flow.
+    const auto& s = links[j];
+    const bool switching = net.links[j].kind == LinkKind::PUMP && s.old_flow_m3s * s.new_flow_m3s == 0.0;
+    flows.push_back(switching ? (f >= 0.5 ? s.new_flow_m3s : s.old_flow_m3s)
+                              : (1.0 - f) * s.old_flow_m3s + f * s.new_flow_m3s);
+  }
   for (std::size_t i = 0; i < net.subcatchments.size(); ++i) {
     const double q = runoff_at(runoff, static_cast<int>(i), t);
     runoffs.push_back(q < MIN_RUNOFF_M_PER_S * net.subcatchments[i].area_m2 ? 0.0 : q);
@@ -80,8 +86,9 @@ void append_report(const DrainageNetwork& net, const RunoffState& runoff, const 
   r.runoff_m3s.push_back(std::move(runoffs));
 }
 
-/// Runs a network over its duration. `routing` is the flow routing to use (the file's, or one forced on it); STEADY
-/// and KINWAVE are implemented, and DYNWAVE by simulate_dynamic_wave (UnsupportedRouting for what it refuses).
+/// Runs a network over its duration. `routing` is the flow routing to use (the file's, or one forced on it): STEADY,
+/// KINWAVE or DYNWAVE (UnsupportedRouting for what dynamic wave refuses). Pumps follow their startup and shutoff
+/// depths and the control rules before each routing step.
 /// Runoff only (no routing) when the file ignores routing or has no links. Throws sim::ScenarioError for what the
 /// models refuse (see make_runoff_model, make_routing_model and make_dynamic_wave_model).
 DrainageResults simulate_drainage(const DrainageNetwork& net, FlowRouting routing);

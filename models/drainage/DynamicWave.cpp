@@ -7,6 +7,7 @@
 #include <cmath>
 #include <string>
 
+#include "models/drainage/Culvert.hpp"
 #include "models/drainage/ExternalInflow.hpp"
 #include "models/drainage/Runoff.hpp"
 #include "sim/Scenario.hpp"
@@ -159,8 +160,10 @@ void set_outfall_depth(const DynamicWaveModel& m, DynamicWaveState& st, int link
   } else {
     return;
   }
+  // A pump or regulator gives its outfall no normal or critical depth.
   const double q = std::fabs(st.links[link].new_flow_m3s / p.barrels);
-  const double y_norm = normal_depth(p, q), y_crit_raw = critical_depth(p.section, q);
+  const bool conduit = p.kind == LinkKind::CONDUIT;
+  const double y_norm = conduit ? normal_depth(p, q) : 0.0, y_crit_raw = conduit ? critical_depth(p.section, q) : 0.0;
   const Outfall& o = net.outfalls[net.nodes[n].kind_index];
   double& depth = st.nodes[n].new_depth_m;
   switch (o.type) {
@@ -384,10 +387,19 @@ void conduit_flow(const DynamicWaveModel& m, DynamicWaveState& st, int link, int
   double q = (q_old - dq2 + dq3 + dq4) / denom;
   s.dqdh_m2s = 1.0 / denom * GRAVITY * dt * a_wtd / length * barrels;
 
-  // Normal flow limitation.
-  if (q > 0.0 && y1 < g.y_full_m &&
-      (s.flow_class == FlowClass::SUBCRITICAL || s.flow_class == FlowClass::SUPERCRITICAL))
-    q = check_normal_flow(m, link, q, y1, y2, a1, r1);
+  // A culvert's inlet may pass less (its dQ/dH then the inlet's, for one barrel, as SWMM keeps it); other conduits
+  // are limited to normal flow.
+  if (q > 0.0) {
+    if (p.culvert_code > 0 && !full) {
+      const double y_inlet = h1 - (net.nodes[n1].invert_m + p.offset1_m);
+      const CulvertInflow c = culvert_inflow(p.culvert_code, g, p.slope, y_inlet, q);
+      q = c.q_m3s;
+      if (c.controlled) s.dqdh_m2s = c.dqdh_m2s;
+    } else if (y1 < g.y_full_m &&
+               (s.flow_class == FlowClass::SUBCRITICAL || s.flow_class == FlowClass::SUPERCRITICAL)) {
+      q = check_normal_flow(m, link, q, y1, y2, a1, r1);
+    }
+  }
 
   // Under-relaxation against the last trial; no reversal without passing through zero.
   if (steps > 0) {
@@ -412,12 +424,22 @@ void conduit_flow(const DynamicWaveModel& m, DynamicWaveState& st, int link, int
 
 // ---- Node continuity (SWMM's findNodeDepths, setNodeDepth) ------------------------------------------------------
 
+const Storage& storage_of(const DynamicWaveModel& m, int node) {
+  return m.net->storage[m.net->nodes[node].kind_index];
+}
+
+/// Water a node holds at depth d, m³: a storage unit's; junctions hold none.
+double node_volume(const DynamicWaveModel& m, int node, double d) {
+  const WaveNodeParams& p = m.nodes[node];
+  return p.storage ? storage_volume_m3(*m.net, storage_of(m, node), d, p.full_depth_m, p.full_volume_m3) : 0.0;
+}
+
 double node_surface_area(const DynamicWaveModel& m, const DynamicWaveState& st, int node) {
-  // Junctions and outfalls have no surface of their own; a ponded node has its ponded area.
+  // A storage unit has its own surface, junctions and outfalls none; a ponded node has its ponded area.
   const WaveNodeParams& p = m.nodes[node];
   const double d = st.nodes[node].new_depth_m;
   if (m.net->options.allow_ponding && d > p.full_depth_m && p.ponded_area_m2 > 0.0) return p.ponded_area_m2;
-  return 0.0;
+  return p.storage ? storage_surface_area_m2(*m.net, storage_of(m, node), d) : 0.0;
 }
 
 void set_node_depth(const DynamicWaveModel& m, DynamicWaveState& st, int node, int steps, double dt) {
@@ -432,10 +454,14 @@ void set_node_depth(const DynamicWaveModel& m, DynamicWaveState& st, int node, i
   // Net inflow volume over the step, averaged with the last step's.
   const double dq = n.inflow_m3s - n.outflow_m3s;
   const double dv = 0.5 * (n.old_net_inflow_m3s + dq) * dt;
-  const bool surcharged = !m.slot && !ponded && y_crown > 0.0 && y_last > y_crown;
+  // EXTRAN surcharge: above the crown of the node's highest link, or, for a storage unit that can surcharge, above
+  // its full depth.
+  bool surcharged = false;
+  if (!m.slot && !ponded)
+    surcharged = p.storage ? p.surcharge_depth_m > 0.0 && y_last > p.full_depth_m : y_crown > 0.0 && y_last > y_crown;
 
   double y_new;
-  if (!surcharged) {
+  if (!surcharged || (p.storage && n.sum_dqdh_m2s == 0.0)) {
     // Free surface: the depth changes by the volume over the surface area.
     y_new = y_old + dv / area;
     if (!ponded) n.old_surface_area_m2 = area;
@@ -462,15 +488,15 @@ void set_node_depth(const DynamicWaveModel& m, DynamicWaveState& st, int node, i
   if (y_new > y_max) {
     if (!can_pond) {
       n.overflow_m3s = dv / dt;
-      n.new_volume_m3 = 0.0;
+      n.new_volume_m3 = p.full_volume_m3;
       y_new = y_max;
     } else {
-      n.new_volume_m3 = std::max(n.old_volume_m3 + dv, 0.0);
-      n.overflow_m3s = (n.new_volume_m3 - std::max(n.old_volume_m3, 0.0)) / dt;
+      n.new_volume_m3 = std::max(n.old_volume_m3 + dv, p.full_volume_m3);
+      n.overflow_m3s = (n.new_volume_m3 - std::max(n.old_volume_m3, p.full_volume_m3)) / dt;
     }
     if (n.overflow_m3s < FUDGE_M3S) n.overflow_m3s = 0.0;
   } else {
-    n.new_volume_m3 = 0.0;
+    n.new_volume_m3 = node_volume(m, node, y_new);
   }
   n.dydt_m_per_s = std::fabs(y_new - y_old) / dt;
   n.new_depth_m = y_new;
@@ -490,8 +516,85 @@ void add_link_to_nodes(const DynamicWaveModel& m, DynamicWaveState& st, int link
   const double barrels = m.links[link].barrels;
   st.nodes[k.from].new_surface_area_m2 += s.surface_area1_m2 * barrels;
   st.nodes[k.to].new_surface_area_m2 += s.surface_area2_m2 * barrels;
+  // A PUMP4 pump's flow depends on its inlet's depth only.
   st.nodes[k.from].sum_dqdh_m2s += s.dqdh_m2s;
-  st.nodes[k.to].sum_dqdh_m2s += s.dqdh_m2s;
+  const bool pump4 = k.kind == LinkKind::PUMP && m.net->pumps[k.kind_index].curve >= 0;
+  if (!pump4) st.nodes[k.to].sum_dqdh_m2s += s.dqdh_m2s;
+}
+
+// ---- Pumps and regulators (SWMM's findNonConduitFlow, pump_getInflow, getModPumpFlow) -----------------------------
+
+/// A pump's flow by its setting: an ideal pump passes what reaches its inlet, a PUMP4 pump its curve's flow at the
+/// inlet depth (with dQ/dH by a 0.001 ft difference); no more than the inlet can give over the step.
+double pump_flow(const DynamicWaveModel& m, DynamicWaveState& st, int link, double dt) {
+  const DrainageNetwork& net = *m.net;
+  const Link& k = net.links[link];
+  WaveLinkState& s = st.links[link];
+  WaveNodeState& inlet = st.nodes[k.from];
+  s.flow_class = FlowClass::DRY;
+  if (s.setting == 0.0) return 0.0;
+  const int curve = net.pumps[k.kind_index].curve;
+  double q;
+  if (curve < 0) {
+    q = inlet.inflow_m3s + inlet.overflow_m3s;
+  } else {
+    constexpr double DH_M = 0.001 * FT;
+    const Curve& c = net.curves[curve];
+    q = curve_value(c, inlet.new_depth_m);
+    s.dqdh_m2s = (curve_value(c, inlet.new_depth_m + DH_M) - q) / DH_M;
+  }
+  q = std::max(q, 0.0) * s.setting;
+  if (q == 0.0) return q;
+
+  // A storage unit cannot give more than it holds and receives; a junction's pump falls back to its inflow where it
+  // would empty it.
+  const WaveNodeParams& p = m.nodes[k.from];
+  if (p.storage) {
+    if (p.full_volume_m3 > 0.0) q = std::min(q, inlet.inflow_m3s + inlet.old_volume_m3 / dt);
+    return std::max(q, 0.0);
+  }
+  if (curve >= 0) {
+    const double net_inflow = inlet.inflow_m3s - inlet.outflow_m3s - q;
+    const double volume = 0.5 * (inlet.old_net_inflow_m3s + net_inflow) * dt;
+    const double area = inlet.new_surface_area_m2;
+    const bool empties = area > 0.0 ? inlet.old_depth_m + volume / area <= 0.0 : volume < 0.0;
+    if (empties) return inlet.inflow_m3s;
+  }
+  return q;
+}
+
+/// A pump's or regulator's flow in this trial, its dQ/dH, and the surface an orifice gives its end nodes.
+void non_conduit_flow(const DynamicWaveModel& m, DynamicWaveState& st, int link, int steps, double dt) {
+  const DrainageNetwork& net = *m.net;
+  const Link& k = net.links[link];
+  const WaveLinkParams& p = m.links[link];
+  WaveLinkState& s = st.links[link];
+  const double q_last = s.new_flow_m3s;
+  s.dqdh_m2s = 0.0;
+  double q = 0.0, area = 0.0;
+  if (k.kind == LinkKind::PUMP) {
+    q = pump_flow(m, st, link, dt);
+  } else if (s.setting > 0.0) {
+    const double h1 = st.nodes[k.from].new_depth_m + net.nodes[k.from].invert_m;
+    const double h2 = st.nodes[k.to].new_depth_m + net.nodes[k.to].invert_m;
+    const RegulatorFlow r = regulator_flow(net, link, p.regulator, h1, h2);
+    q = r.q_m3s;
+    s.dqdh_m2s = r.dqdh_m2s;
+    s.new_depth_m = r.depth_m;
+    s.flow_class = r.flow_class;
+    if (k.kind == LinkKind::ORIFICE) area = r.surface_area_m2;
+  }
+
+  // Weirs give no surface (as in SWMM 4); none goes to a storage unit or to a critical end.
+  s.surface_area1_m2 = s.surface_area2_m2 = area / 2.0;
+  if (s.flow_class == FlowClass::UP_CRITICAL || m.nodes[k.from].storage) s.surface_area1_m2 = 0.0;
+  if (s.flow_class == FlowClass::DN_CRITICAL || m.nodes[k.to].storage) s.surface_area2_m2 = 0.0;
+
+  if (steps > 0 && k.kind != LinkKind::PUMP) {
+    q = (1.0 - OMEGA) * q_last + OMEGA * q;
+    if (q * q_last < 0.0) q = 0.001 * FT * FT * FT * (q < 0.0 ? -1.0 : 1.0);
+  }
+  s.new_flow_m3s = q;
 }
 
 /// One Picard trial's node depths; true if every non-outfall node moved less than the head tolerance.
@@ -517,6 +620,7 @@ double variable_step(const DynamicWaveModel& m, const DynamicWaveState& st, doub
   double t_link = max_step;
   for (std::size_t j = 0; j < net.links.size(); ++j) {
     const WaveLinkParams& p = m.links[j];
+    if (p.kind != LinkKind::CONDUIT) continue;
     const WaveLinkState& s = st.links[j];
     const double q = std::fabs(s.new_flow_m3s) / p.barrels;
     if (q <= FUDGE_M3S || s.a1_m2 <= FUDGE_M2 || s.froude <= 0.01) continue;
@@ -560,7 +664,9 @@ DynamicWaveModel make_dynamic_wave_model(const DrainageNetwork& net) {
     p.full_depth_m = n.max_depth_m;
     p.surcharge_depth_m = n.surcharge_depth_m;
     p.ponded_area_m2 = n.ponded_area_m2;
-    if (n.kind == NodeKind::STORAGE) refuse(net, n.line, "storage unit '" + n.id + "'");
+    p.storage = n.kind == NodeKind::STORAGE;
+    if (p.storage && net.storage[n.kind_index].seepage)
+      refuse(net, n.line, "the seepage of storage unit '" + n.id + "'");
     if (n.kind == NodeKind::OUTFALL) {
       const Outfall& f = net.outfalls[n.kind_index];
       if (f.type == OutfallType::TIDAL || f.type == OutfallType::TIMESERIES)
@@ -569,44 +675,75 @@ DynamicWaveModel make_dynamic_wave_model(const DrainageNetwork& net) {
     }
   }
 
-  // Conduits: geometry, slope and friction; node depths raised to their crowns.
+  // Links: conduits' geometry, slope and friction, regulators' openings; node depths raised to the crowns of their
+  // links (storage units only when they can surcharge), and each node's crown at its highest link's.
   std::vector<int> in_links(net.nodes.size(), 0);
   for (std::size_t j = 0; j < net.links.size(); ++j) {
     const Link& k = net.links[j];
-    if (k.kind != LinkKind::CONDUIT) refuse(net, k.line, "link '" + k.id + "' (a pump or regulator)");
-    if (k.xsection.culvert_code > 0) refuse(net, k.xsection.line, "the culvert inlet control of '" + k.id + "'");
-    if (k.xsection.shape == CrossSectionShape::OTHER && k.xsection.shape_name != "PARABOLIC")
-      refuse(net, k.xsection.line, "the " + k.xsection.shape_name + " cross-section of '" + k.id + "'");
-    const Conduit& c = net.conduits[k.kind_index];
     WaveLinkParams& p = m.links[j];
-    p.section = make_section(k.xsection, net.units.length_m, net.path, k.id);
-    p.open = p.section.is_open();
-    p.barrels = std::max(1, k.xsection.barrels);
-    p.length_m = c.length_m;
-    p.offset1_m = c.inlet_offset_m;
-    p.offset2_m = c.outlet_offset_m;
-    if (!(c.roughness > 0.0))
-      throw sim::ScenarioError(net.path + ":" + std::to_string(k.line) + ": [CONDUITS] conduit '" + k.id +
-                               "' needs a roughness above 0");
-    const double z1 = net.nodes[k.from].invert_m + p.offset1_m, z2 = net.nodes[k.to].invert_m + p.offset2_m;
-    const double drop = std::max(std::fabs(z1 - z2), MIN_DELTA_Z_M);
-    double slope = drop >= c.length_m ? drop / c.length_m : drop / std::sqrt(c.length_m * c.length_m - drop * drop);
-    if (o.min_slope > 0.0 && slope < o.min_slope) slope = o.min_slope;
-    if (z1 < z2) slope = -slope;
-    p.slope = slope;
-    p.beta = MANNING * std::sqrt(std::fabs(slope)) / c.roughness;
-    p.rough_factor = GRAVITY * (c.roughness / MANNING) * (c.roughness / MANNING);
-    p.q_max_m3s = p.beta * p.section.s_max;
+    p.kind = k.kind;
+    if (k.kind == LinkKind::CONDUIT) {
+      if (k.xsection.culvert_code > 0 && !valid_culvert_code(k.xsection.culvert_code))
+        throw sim::ScenarioError(net.path + ":" + std::to_string(k.xsection.line) + ": [XSECTIONS] conduit '" + k.id +
+                                 "': culvert code " + std::to_string(k.xsection.culvert_code) +
+                                 " is not one of SWMM's FHWA HDS-5 inlets; use a code from 1 to 57, or 0 for none");
+      p.culvert_code = k.xsection.culvert_code;
+      if (k.xsection.shape == CrossSectionShape::OTHER && k.xsection.shape_name != "PARABOLIC")
+        throw UnsupportedRouting(net.path + ":" + std::to_string(k.xsection.line) + ": the " + k.xsection.shape_name +
+                                 " cross-section of '" + k.id +
+                                 "' is not modelled here, under dynamic or kinematic wave; use CIRCULAR, RECT_CLOSED, "
+                                 "RECT_OPEN, TRAPEZOIDAL, TRIANGULAR or PARABOLIC");
+      const Conduit& c = net.conduits[k.kind_index];
+      p.section = make_section(k.xsection, net.units.length_m, net.path, k.id);
+      p.open = p.section.is_open();
+      p.barrels = std::max(1, k.xsection.barrels);
+      p.length_m = c.length_m;
+      p.offset1_m = c.inlet_offset_m;
+      p.offset2_m = c.outlet_offset_m;
+      if (!(c.roughness > 0.0))
+        throw sim::ScenarioError(net.path + ":" + std::to_string(k.line) + ": [CONDUITS] conduit '" + k.id +
+                                 "' needs a roughness above 0");
+      const double z1 = net.nodes[k.from].invert_m + p.offset1_m, z2 = net.nodes[k.to].invert_m + p.offset2_m;
+      const double drop = std::max(std::fabs(z1 - z2), MIN_DELTA_Z_M);
+      double slope =
+          drop >= c.length_m ? drop / c.length_m : drop / std::sqrt(c.length_m * c.length_m - drop * drop);
+      if (o.min_slope > 0.0 && slope < o.min_slope) slope = o.min_slope;
+      if (z1 < z2) slope = -slope;
+      p.slope = slope;
+      p.beta = MANNING * std::sqrt(std::fabs(slope)) / c.roughness;
+      p.rough_factor = GRAVITY * (c.roughness / MANNING) * (c.roughness / MANNING);
+      p.q_max_m3s = p.beta * p.section.s_max;
+    } else if (k.kind == LinkKind::PUMP) {
+      if (const int c = net.pumps[k.kind_index].curve; c >= 0 && net.curves[c].type != CurveType::PUMP4)
+        refuse(net, k.line, "pump '" + k.id + "' with a curve other than PUMP4 (flow by inlet depth)");
+    } else {
+      // A regulator's crest stands at least at the downstream node's invert (SWMM's link_validate under dynamic wave).
+      p.regulator = make_regulator_params(net, static_cast<int>(j), o.routing_step_s);
+      p.section = p.regulator.section;
+      p.offset1_m = p.offset2_m = p.regulator.crest_offset_m;
+      const double rise = net.nodes[k.to].invert_m - net.nodes[k.from].invert_m;
+      if (p.offset1_m < rise) p.offset1_m = p.regulator.crest_offset_m = rise;
+    }
     ++in_links[k.to];
     ++m.nodes[k.from].degree;
+    const double y_full = k.kind == LinkKind::PUMP ? 0.0 : p.section.y_full_m;
+    const bool bottom_orifice = k.kind == LinkKind::ORIFICE && net.orifices[k.kind_index].type == OrificeType::BOTTOM;
     for (const auto& [node, offset] : {std::pair{k.from, p.offset1_m}, std::pair{k.to, p.offset2_m}}) {
-      const double crown = offset + p.section.y_full_m;
-      m.nodes[node].full_depth_m = std::max(m.nodes[node].full_depth_m, crown);
+      const double crown = offset + y_full;
       m.nodes[node].crown_depth_m = std::max(m.nodes[node].crown_depth_m, crown);
+      const bool raised =
+          k.kind != LinkKind::PUMP && !bottom_orifice && (node == k.from || k.kind == LinkKind::CONDUIT);
+      const Node& n = net.nodes[node];
+      if (raised && (n.kind != NodeKind::STORAGE || n.surcharge_depth_m > 0.0))
+        m.nodes[node].full_depth_m = std::max(m.nodes[node].full_depth_m, crown);
     }
   }
-  for (std::size_t i = 0; i < net.nodes.size(); ++i)
-    if (in_links[i] == 0) m.nodes[i].degree = -m.nodes[i].degree;
+  for (std::size_t i = 0; i < net.nodes.size(); ++i) {
+    WaveNodeParams& p = m.nodes[i];
+    if (in_links[i] == 0) p.degree = -p.degree;
+    if (p.storage) p.full_volume_m3 = storage_volume_m3(net, net.storage[net.nodes[i].kind_index], p.full_depth_m,
+                                                        p.full_depth_m, 0.0);
+  }
   return m;
 }
 
@@ -623,6 +760,12 @@ DynamicWaveState initial_dynamic_wave_state(const DynamicWaveModel& m) {
   std::vector<double> depth_sum(net.nodes.size(), 0.0), count(net.nodes.size(), 0.0);
   for (std::size_t j = 0; j < net.links.size(); ++j) {
     const Link& k = net.links[j];
+    if (k.kind == LinkKind::PUMP) st.links[j].setting = net.pumps[k.kind_index].initially_on ? 1.0 : 0.0;
+    if (k.kind != LinkKind::CONDUIT) {
+      count[k.from] += 1.0;
+      count[k.to] += 1.0;
+      continue;
+    }
     const WaveLinkParams& p = m.links[j];
     WaveLinkState& s = st.links[j];
     const double q0 = net.conduits[k.kind_index].initial_flow_m3s;
@@ -641,6 +784,7 @@ DynamicWaveState initial_dynamic_wave_state(const DynamicWaveModel& m) {
   for (std::size_t j = 0; j < net.links.size(); ++j) set_outfall_depth(m, st, static_cast<int>(j));
   for (std::size_t j = 0; j < net.links.size(); ++j) {
     const Link& k = net.links[j];
+    if (k.kind != LinkKind::CONDUIT) continue;
     const WaveLinkParams& p = m.links[j];
     WaveLinkState& s = st.links[j];
     if (net.conduits[k.kind_index].initial_flow_m3s == 0.0) {
@@ -654,7 +798,11 @@ DynamicWaveState initial_dynamic_wave_state(const DynamicWaveModel& m) {
     s.a1_m2 = s.a2_m2 = p.section.area_of_depth(s.new_depth_m);
     s.old_volume_m3 = s.new_volume_m3 = s.a1_m2 * p.length_m * p.barrels;
   }
-  for (WaveNodeState& n : st.nodes) n.old_depth_m = n.new_depth_m;
+  for (std::size_t i = 0; i < net.nodes.size(); ++i) {
+    WaveNodeState& n = st.nodes[i];
+    n.old_depth_m = n.new_depth_m;
+    n.old_volume_m3 = n.new_volume_m3 = node_volume(m, static_cast<int>(i), n.new_depth_m);
+  }
 
   // Nodes' inflow and outflow from the initial link flows.
   for (std::size_t j = 0; j < net.links.size(); ++j) {
@@ -718,9 +866,17 @@ int dynamic_wave_step(const DynamicWaveModel& m, DynamicWaveState& st, const std
       n.outflow_m3s = std::max(-n.new_lateral_m3s, 0.0);
       n.sum_dqdh_m2s = 0.0;
     }
+    // Conduits first, then pumps and regulators (which see the conduits' flows at their nodes).
     for (std::size_t j = 0; j < net.links.size(); ++j)
-      if (!st.links[j].bypassed) conduit_flow(m, st, static_cast<int>(j), steps, dt);
-    for (std::size_t j = 0; j < net.links.size(); ++j) add_link_to_nodes(m, st, static_cast<int>(j));
+      if (m.links[j].kind == LinkKind::CONDUIT && !st.links[j].bypassed)
+        conduit_flow(m, st, static_cast<int>(j), steps, dt);
+    for (std::size_t j = 0; j < net.links.size(); ++j)
+      if (m.links[j].kind == LinkKind::CONDUIT) add_link_to_nodes(m, st, static_cast<int>(j));
+    for (std::size_t j = 0; j < net.links.size(); ++j) {
+      if (m.links[j].kind == LinkKind::CONDUIT) continue;
+      if (!st.links[j].bypassed) non_conduit_flow(m, st, static_cast<int>(j), steps, dt);
+      add_link_to_nodes(m, st, static_cast<int>(j));
+    }
     converged = find_node_depths(m, st, steps, dt);
     ++steps;
     if (steps > 1) {
@@ -742,7 +898,7 @@ int dynamic_wave_step(const DynamicWaveModel& m, DynamicWaveState& st, const std
       else if (n.inflow_m3s == 0.0) outfall -= n.outflow_m3s;
       n.overflow_m3s = 0.0;
       n.new_volume_m3 = 0.0;
-    } else if (n.overflow_m3s > 0.0 && n.new_volume_m3 <= 0.0) {
+    } else if (n.overflow_m3s > 0.0 && n.new_volume_m3 <= m.nodes[i].full_volume_m3) {
       flooding += n.overflow_m3s;
       st.flooded_m3[i] += n.overflow_m3s * dt;
     }
@@ -760,58 +916,6 @@ double dynamic_wave_storage_m3(const DynamicWaveState& st) {
   for (const WaveNodeState& n : st.nodes) v += n.new_volume_m3;
   for (const WaveLinkState& s : st.links) v += s.new_volume_m3;
   return v;
-}
-
-DrainageResults simulate_dynamic_wave(const DrainageNetwork& net) {
-  const Options& o = net.options;
-  const DynamicWaveModel model = make_dynamic_wave_model(net);
-  const RunoffModel runoff_model = make_runoff_model(net);
-  RunoffState runoff = initial_runoff_state(runoff_model);
-  DynamicWaveState flow = initial_dynamic_wave_state(model);
-
-  DrainageResults r;
-  const std::int64_t total_ms = o.duration_s * 1000, report_ms = o.report_step_s * 1000;
-  std::int64_t old_routing_ms = 0, new_routing_ms = 0, report_time_ms = report_ms;
-  std::vector<double> lateral(net.nodes.size(), 0.0);
-
-  while (new_routing_ms < total_ms) {
-    // The next routing time, from the step the flows allow, at most the end of the run; runoff computed until it.
-    double step_s = dynamic_wave_step_s(model, flow, o.routing_step_s);
-    std::int64_t next_ms = new_routing_ms + static_cast<std::int64_t>(std::llround(step_s * 1000.0));
-    if (next_ms > total_ms) {
-      next_ms = total_ms;
-      step_s = std::max(static_cast<double>(total_ms - new_routing_ms) / 1000.0, 0.001);
-    }
-    while (runoff.new_time_ms < next_ms) runoff_step(runoff_model, runoff);
-
-    // Route the step with each outlet node's runoff as it is at the start of the step and the direct and dry-weather
-    // inflows as they are at its end.
-    old_routing_ms = new_routing_ms;
-    new_routing_ms = next_ms;
-    std::fill(lateral.begin(), lateral.end(), 0.0);
-    for (std::size_t i = 0; i < net.subcatchments.size(); ++i) {
-      const int node = net.subcatchments[i].outlet_node;
-      if (node >= 0 && net.subcatchments[i].area_m2 > 0.0)
-        lateral[node] += runoff_at(runoff, static_cast<int>(i), static_cast<double>(old_routing_ms));
-    }
-    add_external_inflows(net, new_routing_ms, lateral);
-    dynamic_wave_step(model, flow, lateral, static_cast<double>(new_routing_ms - old_routing_ms) / 1000.0);
-
-    // Record at the report time this step reached, interpolated within the routing and runoff steps.
-    if (new_routing_ms >= report_time_ms) {
-      if (report_time_ms >= o.report_start_s * 1000)
-        append_report(net, runoff, flow.nodes, flow.links, old_routing_ms, new_routing_ms, report_time_ms, r);
-      report_time_ms += report_ms;
-    }
-  }
-
-  r.runoff = {runoff.totals.rain_m3, runoff.totals.infiltration_m3, runoff.totals.runoff_m3,
-              runoff.totals.initial_storage_m3, surface_storage_m3(runoff_model, runoff), runoff.totals.to_nodes_m3};
-  r.routing = {flow.totals.lateral_inflow_m3, flow.totals.outfall_outflow_m3, flow.totals.flooding_m3,
-               flow.totals.initial_storage_m3, dynamic_wave_storage_m3(flow)};
-  r.flooded_m3 = flow.flooded_m3;
-  r.ode_failures = runoff.ode_failures;
-  return r;
 }
 
 }  // namespace citytwin::models::drainage

@@ -7,12 +7,15 @@
 
 #include "models/drainage/DrainageNetwork.hpp"
 #include "models/drainage/DrainageSimulation.hpp"
+#include "models/drainage/Regulators.hpp"
 #include "models/drainage/SectionGeometry.hpp"
 
 namespace citytwin::models::drainage {
 
-/// A conduit's constant dynamic wave parameters (per barrel where a flow is meant).
+/// A link's constant dynamic wave parameters: a conduit's (per barrel where a flow is meant), or a regulator's.
 struct WaveLinkParams {
+  LinkKind kind = LinkKind::CONDUIT;
+  RegulatorParams regulator;         ///< orifices, weirs and outlets (their crest raised to the downstream invert)
   SectionGeometry section;
   double length_m = 0.0;             ///< conduit length (also its modified length: lengthening is not done)
   double offset1_m = 0.0, offset2_m = 0.0;   ///< heights of its inverts above the end nodes' inverts
@@ -21,12 +24,15 @@ struct WaveLinkParams {
   double rough_factor = 0.0;         ///< g·(n / Manning's constant)², m^(1/3)/s², of the friction slope
   double q_max_m3s = 0.0;            ///< greatest normal flow
   int barrels = 1;
+  int culvert_code = 0;              ///< FHWA HDS-5 inlet (Culvert.hpp); 0: no inlet control
   bool open = true;                  ///< open at the top (no surcharge)
 };
 
 /// A node's constant dynamic wave parameters.
 struct WaveNodeParams {
-  double full_depth_m = 0.0;     ///< its depth, raised to the crown of its highest link
+  double full_depth_m = 0.0;     ///< its depth, raised to the crown of its highest link (storage units: their own)
+  double full_volume_m3 = 0.0;   ///< storage units: volume at full depth; 0 for junctions
+  bool storage = false;
   double crown_depth_m = 0.0;    ///< from its invert to the crown of its highest link
   double surcharge_depth_m = 0.0;
   double ponded_area_m2 = 0.0;
@@ -48,13 +54,10 @@ struct DynamicWaveModel {
 };
 
 /// Derives the dynamic wave parameters. Throws UnsupportedRouting for what is not modelled here under dynamic wave:
-/// pumps, orifices, weirs, outlets, storage units, tidal and time-series outfalls, outfalls routed onto subcatchments,
-/// culvert inlet control, conduit lengthening, cross-sections other than CIRCULAR, RECT_CLOSED, RECT_OPEN,
-/// TRAPEZOIDAL, TRIANGULAR and PARABOLIC (STREET among them); sim::ScenarioError for a bad cross-section or roughness.
+/// pump curves other than PUMP4 (and ideal pumps), storage seepage, tidal and time-series outfalls, outfalls routed
+/// onto subcatchments, conduit lengthening, cross-sections other than CIRCULAR, RECT_CLOSED, RECT_OPEN, TRAPEZOIDAL,
+/// TRIANGULAR and PARABOLIC (STREET among them); sim::ScenarioError for a bad cross-section, regulator or roughness.
 DynamicWaveModel make_dynamic_wave_model(const DrainageNetwork& net);
-
-/// How a conduit flows, as SWMM classifies it each trial.
-enum class FlowClass : std::uint8_t { DRY, UP_DRY, DN_DRY, SUBCRITICAL, SUPERCRITICAL, UP_CRITICAL, DN_CRITICAL };
 
 struct WaveNodeState {
   double old_depth_m = 0.0, new_depth_m = 0.0;
@@ -76,6 +79,7 @@ struct WaveLinkState {
   double a1_m2 = 0.0, a2_m2 = 0.0;   ///< mid-length area of the last trial, and of the last step
   double dqdh_m2s = 0.0;             ///< dQ/dH, all barrels
   double froude = 0.0;
+  double setting = 1.0;              ///< pumps: the fraction of the curve's flow (0: off), as controls set it
   double surface_area1_m2 = 0.0, surface_area2_m2 = 0.0;  ///< per barrel, given to the end nodes
   FlowClass flow_class = FlowClass::DRY;
   bool bypassed = false;
@@ -106,8 +110,5 @@ int dynamic_wave_step(const DynamicWaveModel& model, DynamicWaveState& state, co
 /// Water stored in nodes and conduits, m³ (junctions hold none, as in SWMM).
 double dynamic_wave_storage_m3(const DynamicWaveState& state);
 
-/// Runs a network over its duration with dynamic wave routing (runoff, direct and dry-weather inflows as
-/// simulate_drainage takes them).
-DrainageResults simulate_dynamic_wave(const DrainageNetwork& net);
 
 }  // namespace citytwin::models::drainage

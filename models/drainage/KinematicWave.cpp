@@ -15,9 +15,7 @@ namespace {
 
 constexpr double FT = 0.3048;
 const double MANNING = 1.486 * std::cbrt(FT);          // SWMM's PHI for metres
-constexpr double GRAVITY = 32.2 * FT;                  // SWMM's g
-constexpr double FUDGE_M = 0.0001 * FT;                // SWMM's FUDGE as a depth
-constexpr double FUDGE_M3 = 0.0001 * FT * FT * FT;     // ... as a volume or a flow
+constexpr double FUDGE_M3 = 0.0001 * FT * FT * FT;     // SWMM's FUDGE as a volume or a flow
 constexpr double MIN_DELTA_Z_M = 0.001 * FT;           // least drop along a conduit
 constexpr double TINY = 1.0e-6;                        // of normalized flows
 constexpr double WX = 0.6, WT = 0.6, EPSIL = 0.001;    // kinematic wave weights and tolerance
@@ -31,100 +29,16 @@ constexpr double STORAGE_TOLERANCE_M = 0.005 * FT;
 
 // ---- Storage units -------------------------------------------------------------------------------------------
 
-double storage_area(const Storage& s, const DrainageNetwork& net, double d) {
-  switch (s.shape) {
-    case StorageShape::TABULAR: {
-      const Curve& c = net.curves[s.curve];
-      if (c.x.size() == 1 || d <= c.x.front()) return c.y.front();
-      std::size_t i = 1;
-      while (i + 1 < c.x.size() && d > c.x[i]) ++i;
-      return c.y[i - 1] + (d - c.x[i - 1]) * (c.y[i] - c.y[i - 1]) / (c.x[i] - c.x[i - 1]);
-    }
-    case StorageShape::FUNCTIONAL: return s.a0_m2 + s.a1 * std::pow(d, s.a2);
-    default: return s.a0_m2 + d * (s.a1 + d * s.a2);
-  }
-}
-
-/// Volume of a tabular curve up to depth d by trapezoids, constant area beyond its last point.
-double tabular_volume(const Curve& c, double d) {
-  if (d == 0.0) return 0.0;
-  double x1 = c.x.front(), y1 = c.y.front(), v = 0.0;
-  if (d <= x1) return x1 > 0.0 ? d * d * y1 / x1 / 2.0 : 0.0;
-  for (std::size_t i = 1; i < c.x.size(); ++i) {
-    const double x2 = c.x[i], y2 = c.y[i];
-    if (d <= x2) {
-      const double y = y1 + (d - x1) * (y2 - y1) / (x2 - x1);
-      return v + (d - x1) * (y1 + y) / 2.0;
-    }
-    v += (x2 - x1) * (y1 + y2) / 2.0;
-    x1 = x2;
-    y1 = y2;
-  }
-  return v + (d - x1) * y1;
-}
-
-/// Depth of a tabular curve holding volume v.
-double tabular_depth(const Curve& c, double v) {
-  double x1 = c.x.front(), y1 = c.y.front();
-  double v1 = x1 > 0.0 ? x1 * y1 / 2.0 : 0.0;
-  if (v <= v1) return x1 > 0.0 && y1 > 0.0 ? std::sqrt(2.0 * v * x1 / y1) : 0.0;
-  for (std::size_t i = 1; i < c.x.size(); ++i) {
-    const double x2 = c.x[i], y2 = c.y[i], v2 = v1 + (x2 - x1) * (y1 + y2) / 2.0;
-    if (v <= v2) {
-      // Solve v − v1 = y1·e + (slope/2)·e² for the depth e above x1.
-      const double slope = (y2 - y1) / (x2 - x1), dv = v - v1;
-      if (std::fabs(slope) < 1.0e-12) return x1 + dv / y1;
-      return x1 + (std::sqrt(y1 * y1 + 2.0 * slope * dv) - y1) / slope;
-    }
-    x1 = x2;
-    y1 = y2;
-    v1 = v2;
-  }
-  return y1 > 0.0 ? x1 + (v - v1) / y1 : x1;
-}
+const Storage& storage_of(const DrainageNetwork& net, int node) { return net.storage[net.nodes[node].kind_index]; }
 
 double storage_volume(const RoutingModel& m, int node, double d) {
-  const DrainageNetwork& net = *m.net;
-  const Storage& s = net.storage[net.nodes[node].kind_index];
   const NodeParams& p = m.nodes[node];
-  if (d == 0.0) return 0.0;
-  if (d >= p.full_depth_m && p.full_volume_m3 > 0.0) return p.full_volume_m3;
-  switch (s.shape) {
-    case StorageShape::TABULAR: return tabular_volume(net.curves[s.curve], d);
-    case StorageShape::FUNCTIONAL: return s.a0_m2 * d + s.a1 / (s.a2 + 1.0) * std::pow(d, s.a2 + 1.0);
-    default: return d * (s.a0_m2 + d * (s.a1 / 2.0 + d * s.a2 / 3.0));
-  }
+  return storage_volume_m3(*m.net, storage_of(*m.net, node), d, p.full_depth_m, p.full_volume_m3);
 }
 
 double storage_depth(const RoutingModel& m, int node, double v) {
-  const DrainageNetwork& net = *m.net;
-  const Storage& s = net.storage[net.nodes[node].kind_index];
   const NodeParams& p = m.nodes[node];
-  if (p.full_volume_m3 > 0.0 && v >= p.full_volume_m3) return p.full_depth_m;
-  if (v == 0.0) return 0.0;
-  const double a0 = s.a0_m2, a1 = s.a1, a2 = s.a2, tolerance = 0.001 * net.units.length_m;
-  auto newton = [&](double d) {
-    find_root_newton(0.0, p.full_depth_m, d, tolerance, [&](double y, double& f, double& df) {
-      f = storage_volume(m, node, y) - v;
-      df = storage_area(s, net, y);
-    });
-    return d;
-  };
-  double d = 0.0;
-  switch (s.shape) {
-    case StorageShape::TABULAR: d = tabular_depth(net.curves[s.curve], v); break;
-    case StorageShape::CYLINDRICAL: d = v / a0; break;
-    case StorageShape::PARABOLIC: d = std::sqrt(2.0 * v / a1); break;
-    case StorageShape::FUNCTIONAL:
-      if (a2 == 0.0) d = v / (a0 + a1);
-      else if (a0 == 0.0) d = std::pow(v / (a1 / (a2 + 1.0)), 1.0 / (a2 + 1.0));
-      else if (a2 == 1.0 && a1 > 0.0) d = (std::sqrt(a0 * a0 + 2.0 * a1 * v) - a0) / a1;
-      else d = newton(v / (a0 + a1));
-      break;
-    case StorageShape::CONICAL:
-    case StorageShape::PYRAMIDAL: d = newton(v / a0); break;
-  }
-  return std::min(d, p.full_depth_m);
+  return storage_depth_m(*m.net, storage_of(*m.net, node), v, p.full_depth_m, p.full_volume_m3);
 }
 
 bool is_storage(const DrainageNetwork& net, int node) { return net.nodes[node].kind == NodeKind::STORAGE; }
@@ -158,180 +72,12 @@ double node_outflow(const RoutingModel& m, const RoutingState& st, int node, int
   return st.nodes[node].inflow_m3s + st.nodes[node].overflow_m3s;
 }
 
-/// ARMCO head loss of a flap gate, m.
-double flap_gate_loss(double velocity, double head) {
-  return (4.0 / GRAVITY) * velocity * velocity * std::exp(-1.15 * velocity / std::sqrt(head));
-}
-
-double orifice_flow(const LinkParams& p, double head, double f, bool flap_gate) {
-  if (head == 0.0 || f <= 0.0) return 0.0;
-  double q = f < 1.0 ? p.orifice_weir_coefficient * std::pow(f, 1.5) : p.orifice_coefficient * std::sqrt(head);
-  if (flap_gate) {
-    const double v = q / p.section.area_of_depth(p.section.y_full_m), loss = flap_gate_loss(v, head);
-    if (f < 1.0) f = std::max(f - loss / p.orifice_critical_height_m, 0.0);
-    else head = std::max(head - loss, 0.0);
-    q = orifice_flow(p, head, f, false);
-  }
-  return q;
-}
-
-/// Flow through an orifice leaving a storage unit (SWMM's orifice_getInflow; downstream head is not felt).
-double orifice_inflow(const RoutingModel& m, const RoutingState& st, int link) {
-  const DrainageNetwork& net = *m.net;
-  const Link& k = net.links[link];
-  const Orifice& o = net.orifices[k.kind_index];
-  const LinkParams& p = m.links[link];
-  const Node& n1 = net.nodes[k.from];
-  const double y1 = st.nodes[k.from].new_depth_m, h1 = y1 + n1.invert_m, h2 = n1.invert_m;
-  const double crest = n1.invert_m + p.offset1_m;
-  double head, f;
-  if (o.type == OrificeType::BOTTOM) {
-    head = h1 < crest ? 0.0 : (h2 > crest ? h1 - h2 : h1 - crest);
-    f = std::min(head / p.orifice_critical_height_m, 1.0);
-  } else {
-    const double crown = crest + p.section.y_full_m, mid = (crest + crown) / 2.0;
-    f = h1 < crown && crown > crest ? (h1 - crest) / (crown - crest) : 1.0;
-    head = f < 1.0 ? h1 - crest : (h2 < mid ? h1 - mid : h1 - h2);
-  }
-  if (head <= FUDGE_M || y1 <= FUDGE_M) return 0.0;
-  return orifice_flow(p, head, f, o.flap_gate);
-}
-
-/// Weir flow through the central part (q1) and the triangular ends (q2) under `head`.
-void weir_flow(const Weir& w, const LinkParams& p, double head, bool flap_gate, double& q1, double& q2) {
-  q1 = q2 = 0.0;
-  if (head <= 0.0) return;
-  const double length = p.section.w_max_m;
-  switch (w.type) {
-    case WeirType::TRANSVERSE:
-      q1 = w.discharge_coefficient * std::max(length - 0.1 * w.end_contractions * head, 0.0) * std::pow(head, 1.5);
-      break;
-    case WeirType::SIDEFLOW:
-      q1 = w.discharge_coefficient * std::pow(std::max(length - 0.1 * w.end_contractions * head, 0.0), 0.83) *
-           std::pow(head, 1.67);
-      break;
-    case WeirType::V_NOTCH: q1 = w.discharge_coefficient * p.weir_slope * std::pow(head, 2.5); break;
-    case WeirType::TRAPEZOIDAL:
-      q1 = w.discharge_coefficient * p.section.width_of_depth(0.0) * std::pow(head, 1.5);
-      q2 = w.end_coefficient * p.weir_slope * std::pow(head, 2.5);
-      break;
-    case WeirType::ROADWAY: break;
-  }
-  if (flap_gate) {
-    const double area = p.section.area_of_depth(std::min(head, p.section.y_full_m));
-    if (area > TINY * FT * FT) {
-      const double h = std::max(head - flap_gate_loss((q1 + q2) / area, head), 0.0);
-      weir_flow(w, p, h, false, q1, q2);
-    }
-  }
-}
-
-// FHWA HDS-5 roadway overtopping (SWMM's roadway.c, from FHWA/RD-86/108 Figure 10): discharge coefficients of US
-// customary weir flow (ft^0.5/s) against the head over the road (ft) when head / road width <= 0.15, else against
-// head / road width; submergence factors against downstream over upstream head.
-struct Point {
-  double x, y;
-};
-constexpr Point CR_LOW_PAVED[] = {{0.0, 2.85}, {0.2, 2.95}, {0.7, 3.03}, {4.0, 3.05}};
-constexpr Point CR_LOW_GRAVEL[] = {{0.0, 2.5},  {0.5, 2.7},  {1.0, 2.8},  {1.5, 2.9},
-                                   {2.0, 2.98}, {2.5, 3.02}, {3.0, 3.03}, {4.0, 3.05}};
-constexpr Point CR_HIGH_PAVED[] = {{0.15, 3.05}, {0.25, 3.10}};
-constexpr Point CR_HIGH_GRAVEL[] = {{0.15, 2.95}, {0.30, 3.10}};
-constexpr Point KT_PAVED[] = {{0.8, 1.0},   {0.85, 0.98}, {0.90, 0.92}, {0.93, 0.85}, {0.95, 0.80},
-                              {0.97, 0.70}, {0.98, 0.60}, {0.99, 0.50}, {1.00, 0.40}};
-constexpr Point KT_GRAVEL[] = {{0.75, 1.00}, {0.80, 0.985}, {0.83, 0.97}, {0.86, 0.93},
-                               {0.89, 0.90}, {0.90, 0.87},  {0.92, 0.80}, {0.94, 0.70},
-                               {0.96, 0.60}, {0.98, 0.50},  {0.99, 0.40}, {1.00, 0.24}};
-
-/// A table's y at x, linear between points and held beyond its ends.
-template <std::size_t N>
-double table_y(const Point (&t)[N], double x) {
-  if (x <= t[0].x) return t[0].y;
-  for (std::size_t i = 1; i < N; ++i)
-    if (x <= t[i].x) return t[i - 1].y + (x - t[i - 1].x) * (t[i].y - t[i - 1].y) / (t[i].x - t[i - 1].x);
-  return t[N - 1].y;
-}
-
-/// Flow over a ROADWAY weir (SWMM's roadway_getInflow), m³/s: Cd · L · h^1.5 with h the head over the road, Cd from
-/// the HDS-5 tables when the road's width and surface are given, else the weir's own coefficient. `h1` and `h2` are
-/// the upstream and downstream water levels, m (under kinematic wave SWMM takes the upstream invert for `h2`).
-double roadway_flow(const DrainageNetwork& net, const Weir& w, const LinkParams& p, double road_m, double h1,
-                    double h2) {
-  // SWMM computes in feet with US coefficients: the stored SI coefficient back in ft^0.5/s (SI files: its / 0.552).
-  const double head_ft = (h1 - road_m) / FT, tail_ft = (h2 - road_m) / FT;
-  if (head_ft <= 0.0001) return 0.0;
-  double cd = net.units.us_customary ? w.discharge_coefficient / std::sqrt(FT) : w.discharge_coefficient / 0.552;
-  if (w.road_width_m > 0.0 && w.road_surface != RoadSurface::NONE) {
-    const bool paved = w.road_surface == RoadSurface::PAVED;
-    const double per_width = head_ft / (w.road_width_m / FT);
-    const double cr = per_width <= 0.15 ? (paved ? table_y(CR_LOW_PAVED, head_ft) : table_y(CR_LOW_GRAVEL, head_ft))
-                                        : (paved ? table_y(CR_HIGH_PAVED, per_width)
-                                                 : table_y(CR_HIGH_GRAVEL, per_width));
-    double kt = 1.0;
-    if (tail_ft > 0.0) kt = paved ? table_y(KT_PAVED, tail_ft / head_ft) : table_y(KT_GRAVEL, tail_ft / head_ft);
-    cd = cr * kt;
-  }
-  const double q_cfs = cd * (p.section.w_max_m / FT) * std::pow(head_ft, 1.5);
-  return q_cfs * FT * FT * FT;
-}
-
-/// Flow over a weir leaving a storage unit (SWMM's weir_getInflow under kinematic wave).
-double weir_inflow(const RoutingModel& m, const RoutingState& st, int link) {
-  const DrainageNetwork& net = *m.net;
-  const Link& k = net.links[link];
-  const Weir& w = net.weirs[k.kind_index];
-  const LinkParams& p = m.links[link];
-  const Node& n1 = net.nodes[k.from];
-  const double h1 = st.nodes[k.from].new_depth_m + n1.invert_m;
-  if (!(h1 > n1.invert_m)) return 0.0;
-  const double crest = n1.invert_m + p.offset1_m, crown = crest + p.section.y_full_m;
-  if (w.type == WeirType::ROADWAY) return roadway_flow(net, w, p, crest, h1, n1.invert_m);
-  double head = h1 - crest;
-  if (head <= FUDGE_M || crest >= crown) return 0.0;
-  if (h1 >= crown) {
-    if (w.can_surcharge) {
-      // A submerged crown: an orifice at the weir's mid-height.
-      double h = h1 - (crest + crown) / 2.0;
-      double q = p.weir_surcharge_coefficient * std::sqrt(h);
-      if (w.flap_gate) {
-        const double a = p.section.area_of_depth(p.section.y_full_m);
-        if (a > 0.0) {
-          h = std::max(h - flap_gate_loss(q / a, crown - crest), 0.0);
-          q = p.weir_surcharge_coefficient * std::sqrt(h);
-        }
-      }
-      return q;
-    }
-    head = crown - crest;
-  }
-  double q1 = 0.0, q2 = 0.0;
-  weir_flow(w, p, head, w.flap_gate, q1, q2);
-  return q1 + q2;
-}
-
-double outlet_inflow(const RoutingModel& m, const RoutingState& st, int link) {
-  const DrainageNetwork& net = *m.net;
-  const Link& k = net.links[link];
-  const Outlet& o = net.outlets[k.kind_index];
-  const double y1 = st.nodes[k.from].new_depth_m, head = y1 - m.links[link].offset1_m;
-  if (head <= FUDGE_M || y1 <= FUDGE_M) return 0.0;
-  if (o.curve >= 0) {
-    const Curve& c = net.curves[o.curve];
-    if (head <= c.x.front()) return c.y.front();
-    std::size_t i = 1;
-    while (i + 1 < c.x.size() && head > c.x[i]) ++i;
-    if (head >= c.x.back()) return c.y.back();
-    return c.y[i - 1] + (head - c.x[i - 1]) * (c.y[i] - c.y[i - 1]) / (c.x[i] - c.x[i - 1]);
-  }
-  return o.coefficient * std::pow(head, o.exponent);
-}
-
-/// A curve's y at x, linear between points and held beyond its ends (SWMM's table_lookup).
-double curve_y(const Curve& c, double x) {
-  if (x <= c.x.front()) return c.y.front();
-  for (std::size_t i = 1; i < c.x.size(); ++i)
-    if (x <= c.x[i]) return c.y[i - 1] + (x - c.x[i - 1]) * (c.y[i] - c.y[i - 1]) / (c.x[i] - c.x[i - 1]);
-  return c.y.back();
+/// Flow through a regulator leaving a storage unit: under kinematic wave the downstream level is the storage unit's
+/// invert (downstream water is not felt), as in SWMM.
+double regulator_inflow(const RoutingModel& m, const RoutingState& st, int link) {
+  const Link& k = m.net->links[link];
+  const double invert = m.net->nodes[k.from].invert_m;
+  return regulator_flow(*m.net, link, m.links[link].regulator, st.nodes[k.from].new_depth_m + invert, invert).q_m3s;
 }
 
 /// A link's inflow over the step, limited by what its upstream node holds (SWMM's getLinkInflow).
@@ -351,13 +97,13 @@ double link_inflow(const RoutingModel& m, const RoutingState& st, int link, doub
       // An ideal pump passes what flows in; a PUMP4 pump its curve's flow at the inlet's depth; both times the setting.
       const int curve = net.pumps[k.kind_index].curve;
       q = curve < 0 ? st.nodes[n1].inflow_m3s + st.nodes[n1].overflow_m3s
-                    : curve_y(net.curves[curve], st.nodes[n1].new_depth_m);
+                    : curve_value(net.curves[curve], st.nodes[n1].new_depth_m);
       q *= st.links[link].setting;
       break;
     }
-    case LinkKind::ORIFICE: q = is_storage(net, n1) ? orifice_inflow(m, st, link) : 0.0; break;
-    case LinkKind::WEIR: q = is_storage(net, n1) ? weir_inflow(m, st, link) : 0.0; break;
-    case LinkKind::OUTLET: q = is_storage(net, n1) ? outlet_inflow(m, st, link) : 0.0; break;
+    case LinkKind::ORIFICE:
+    case LinkKind::WEIR:
+    case LinkKind::OUTLET: q = is_storage(net, n1) ? regulator_inflow(m, st, link) : 0.0; break;
   }
   if (m.nodes[n1].full_volume_m3 > 0.0) q = std::min(q, st.nodes[n1].inflow_m3s + st.nodes[n1].old_volume_m3 / dt);
   return std::max(0.0, q);
@@ -596,41 +342,13 @@ RoutingModel make_routing_model(const DrainageNetwork& net, RoutingMethod method
         p.q_max_m3s = p.section.s_max * p.beta;
         break;
       }
-      case LinkKind::ORIFICE: {
-        const Orifice& o = net.orifices[k.kind_index];
-        p.section = make_section(k.xsection, net.units.length_m, net.path, k.id);
-        if (p.section.shape != SectionShape::CIRCULAR && p.section.shape != SectionShape::RECT_CLOSED)
-          refuse(net, k.xsection.line, "[XSECTIONS] orifice '" + k.id + "' must be CIRCULAR or RECT_CLOSED");
-        p.offset1_m = p.offset2_m = o.crest_height_m;
-        const double h = p.section.y_full_m;
-        const double f = p.section.area_of_depth(h) * std::sqrt(2.0 * GRAVITY);
-        p.orifice_coefficient = o.discharge_coefficient * f;
-        double head = h / 2.0;
-        p.orifice_critical_height_m = h;
-        if (o.type == OrificeType::BOTTOM) {
-          const double w = p.section.w_max_m;
-          const double a_over_l = p.section.shape == SectionShape::CIRCULAR ? h / 4.0 : h * w / (2.0 * (h + w));
-          head = p.orifice_critical_height_m = o.discharge_coefficient / 0.414 * a_over_l;
-        }
-        p.orifice_weir_coefficient = o.discharge_coefficient * std::sqrt(head) * f;
+      case LinkKind::ORIFICE:
+      case LinkKind::WEIR:
+      case LinkKind::OUTLET:
+        p.regulator = make_regulator_params(net, static_cast<int>(j), net.options.routing_step_s);
+        p.section = p.regulator.section;
+        p.offset1_m = p.offset2_m = p.regulator.crest_offset_m;
         break;
-      }
-      case LinkKind::WEIR: {
-        const Weir& w = net.weirs[k.kind_index];
-        p.section = make_section(k.xsection, net.units.length_m, net.path, k.id);
-        const SectionShape need = w.type == WeirType::V_NOTCH       ? SectionShape::TRIANGULAR
-                                  : w.type == WeirType::TRAPEZOIDAL ? SectionShape::TRAPEZOIDAL
-                                                                    : SectionShape::RECT_OPEN;
-        if (p.section.shape != need)
-          refuse(net, k.xsection.line, "[XSECTIONS] weir '" + k.id + "' has the wrong shape for its type");
-        p.weir_slope = need == SectionShape::RECT_OPEN ? 0.0 : p.section.s_bot;
-        p.offset1_m = p.offset2_m = w.crest_height_m;
-        double q1 = 0.0, q2 = 0.0;
-        weir_flow(w, p, p.section.y_full_m, false, q1, q2);
-        p.weir_surcharge_coefficient = (q1 + q2) / std::sqrt(p.section.y_full_m / 2.0);
-        break;
-      }
-      case LinkKind::OUTLET: p.offset1_m = p.offset2_m = net.outlets[k.kind_index].crest_height_m; break;
       case LinkKind::PUMP:
         if (const int c = net.pumps[k.kind_index].curve; c >= 0 && net.curves[c].type != CurveType::PUMP4)
           refuse(net, k.line, "[PUMPS] " + what + ": only PUMP4 curves (flow by inlet depth) and ideal pumps (*) are "

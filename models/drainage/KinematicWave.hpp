@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "models/drainage/DrainageNetwork.hpp"
+#include "models/drainage/Regulators.hpp"
 #include "models/drainage/SectionGeometry.hpp"
 
 namespace citytwin::models::drainage {
@@ -22,11 +23,7 @@ struct LinkParams {
   double q_max_m3s = 0.0;        ///< conduits: the greatest normal flow, per barrel
   double length_m = 0.0;
   double offset1_m = 0.0, offset2_m = 0.0;   ///< heights above the end nodes' inverts
-  double orifice_coefficient = 0.0;          ///< orifices: Cd·A·√(2g) of the full opening, m^2.5/s
-  double orifice_weir_coefficient = 0.0;     ///< orifices: the coefficient of weir flow below critical height
-  double orifice_critical_height_m = 0.0;
-  double weir_surcharge_coefficient = 0.0;   ///< weirs: orifice coefficient when the crown is submerged
-  double weir_slope = 0.0;                   ///< V-notch and trapezoidal weirs: side slope
+  RegulatorParams regulator;                 ///< orifices, weirs and outlets
 };
 
 /// A node's constant routing parameters.

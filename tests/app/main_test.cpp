@@ -292,6 +292,16 @@ TEST_CASE("drainage runs a SWMM file by kinematic wave and writes its tables; a 
   CHECK(b.out.find("bad.inp:2") != std::string::npos);
 }
 
+TEST_CASE("drainage routes a pond by dynamic wave, and refuses streets under it with exit code 4") {
+  const std::string models = std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/drainage/";
+  Outcome o = program("drainage " + models + "Detention_Pond_Model.inp --routing dynwave");
+  CHECK(o.code == 0);
+  CHECK(o.out.find("continuity error") != std::string::npos);
+  Outcome s = program("drainage " + models + "Inlet_Drains_Model.inp");
+  CHECK(s.code == 4);
+  CHECK(s.out.find("Inlet_Drains_Model.inp:146: the STREET cross-section of 'Street1'") != std::string::npos);
+}
+
 TEST_CASE("compare --kpis shows only the KPIs a regular expression matches, and refuses a bad one") {
   Outcome o = program("compare " + SCENARIO + " --replications 2 --set duration=5d --set warmup=0s -q -o " +
                        (temp_dir() / "kpis.h5").string() + " --kpis '^callback_'");

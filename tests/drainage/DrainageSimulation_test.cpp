@@ -121,13 +121,3 @@ TEST_CASE("runoff and routing conserve water within SWMM's continuity errors") {
     CHECK(r.routing.inflow_m3 == doctest::Approx(r.runoff.to_nodes_m3).epsilon(0.01));
   }
 }
-
-TEST_CASE("dynamic wave routing of a storage unit is refused before the run starts") {
-  const DrainageNetwork net = read_swmm("scenarios/drainage/Detention_Pond_Model.inp");
-  try {
-    (void)simulate_drainage(net, FlowRouting::DYNWAVE);
-    FAIL("no error");
-  } catch (const UnsupportedRouting& e) {
-    CHECK(std::string(e.what()).find("under dynamic wave routing is not modelled here") != std::string::npos);
-  }
-}

@@ -138,7 +138,12 @@ inline void check_nodes(const DrainageNetwork& net, const DrainageResults& r, co
     CHECK_MESSAGE(std::fabs(p - p_ref) <= tolerance, id << " peak depth " << p << " against " << p_ref);
     depth_error.take(std::fabs(p - p_ref) * net.units.length_m, id);
     if (p_ref > cm) {
-      const double dt = std::fabs(r.time_s[k] - depth.time_s[k_ref]);
+      // On a plateau the six digits cannot order the values: the nearest time the reference is within a unit of its
+      // last digit of its peak.
+      const double unit = std::pow(10.0, std::floor(std::log10(p_ref)) - 5);
+      double dt = std::fabs(r.time_s[k] - depth.time_s[k_ref]);
+      for (std::size_t q = 0; q < theirs.size(); ++q)
+        if (theirs[q] >= p_ref - unit) dt = std::min(dt, std::fabs(r.time_s[k] - depth.time_s[q]));
       CHECK_MESSAGE(dt <= step, id << " peaks at " << r.time_s[k] << " s against " << depth.time_s[k_ref] << " s");
       time_error.take(dt, id);
     }

@@ -67,7 +67,8 @@ TEST_CASE("a flood scenario names what is wrong in it") {
         std::string::npos);
   CHECK(error_of(SITE, {"storms.duration=7000s"}).find("at 'storms.duration': 7000 s is not a whole number of steps") !=
         std::string::npos);
-  CHECK(error_of(SITE, {"drainage_model.file=scenarios/drainage/Detention_Pond_Model.inp", "drainage_model.routing=dynwave"})
+  CHECK(error_of(SITE, {"drainage_model.file=scenarios/drainage/Inlet_Drains_Model.inp",
+                        "drainage_model.routing=dynwave"})
             .find("at 'drainage_model.routing': ") != std::string::npos);
   CHECK(error_of(SITE, {"flood_streets.stations=[]"}).find("at 'flood_streets.stations': give at least one station") !=
         std::string::npos);
