@@ -8,7 +8,7 @@
 
 #include "models/detection/Reading.hpp"
 #include "models/networks/Network.hpp"
-#include "models/water/LeakStudy.hpp"
+#include "models/detection/ReadingCarrier.hpp"
 #include "sim/Simulation.hpp"
 
 namespace citytwin::models {
@@ -16,7 +16,7 @@ namespace citytwin::models {
 /// Each reading of a sensor with a device crosses the sensor network (any of its kinds); a sensor without one
 /// (-1: SCADA, wired) hands its readings over at once. The engine runs the network's events up to each time the
 /// physical model reaches; what arrives is delivered, in arrival order, through `deliver`.
-class NetworkCarrier final : public water::ReadingCarrier {
+class NetworkCarrier final : public detection::ReadingCarrier {
  public:
   /// `device[s]`: sensor s's device in `network`, or -1. Both must outlive the carrier.
   NetworkCarrier(const Network& network, const std::vector<int>& device, std::uint64_t seed, std::uint32_t replication);

@@ -107,7 +107,8 @@ std::vector<WaterSensor> typical_sensors(const WaterNetwork& net, int pressure, 
 
 LeakStudyResult run_leak_study(const WaterNetwork& net, const std::vector<WaterSensor>& sensors,
                                const std::vector<Leak>& leaks, const LeakStudySettings& s,
-                               const std::function<void(std::int64_t)>& progress, ReadingCarrier* carrier) {
+                               const std::function<void(std::int64_t)>& progress,
+                               detection::ReadingCarrier* carrier) {
   const auto started = std::chrono::steady_clock::now();
   LeakStudyResult result;
   result.leaks = leaks;

@@ -5,6 +5,7 @@
 #include <functional>
 #include <vector>
 
+#include "models/detection/ReadingCarrier.hpp"
 #include "models/water/Consumers.hpp"
 #include "models/water/LeakDetector.hpp"
 #include "models/water/LeakScore.hpp"
@@ -49,19 +50,6 @@ std::vector<Leak> random_leaks(const WaterNetwork& net, const LeakStudySettings&
 std::vector<WaterSensor> typical_sensors(const WaterNetwork& net, int pressure, int meters = 0,
                                          const std::vector<int>& pressure_sites = {});
 
-/// How readings reach the detector. By default each is handed over when it is taken; a carrier can model the
-/// sensors' network instead (delays, losses), delivering each reading that arrives through `deliver`.
-class ReadingCarrier {
- public:
-  virtual ~ReadingCarrier() = default;
-  /// Takes a reading of sensor `reading.sensor` (its index in the study's sensors) at time `now_s`.
-  virtual void send(const detection::Reading& reading, std::int64_t now_s) = 0;
-  /// Delivers, in time order, what has arrived by `t_s`.
-  virtual void advance(std::int64_t t_s) = 0;
-  /// Set by the study before the first reading: hands a reading to the detector.
-  std::function<void(const detection::Reading&)> deliver;
-};
-
 struct LeakStudyResult {
   std::vector<Leak> leaks;
   LeakVolumes volumes;
@@ -78,10 +66,10 @@ struct LeakStudyResult {
 /// Runs the network (with background leakage and consumers' variation) through the leaks, samples the sensors,
 /// feeds the readings to a LeakDetector that knows only the nominal network, reports repairs to it when leaks are
 /// found the old way, and scores its alerts. `progress` is called with the simulated time every day. With
-/// `carrier`, readings reach the detector through it.
+/// `carrier`, readings reach the detector through it (else each is handed over when it is taken).
 LeakStudyResult run_leak_study(const WaterNetwork& net, const std::vector<WaterSensor>& sensors,
                                const std::vector<Leak>& leaks, const LeakStudySettings& settings,
                                const std::function<void(std::int64_t)>& progress = {},
-                               ReadingCarrier* carrier = nullptr);
+                               detection::ReadingCarrier* carrier = nullptr);
 
 }  // namespace citytwin::models::water
