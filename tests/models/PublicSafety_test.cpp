@@ -11,6 +11,7 @@
 #include <numbers>
 #include <string>
 
+#include "ModelRuns.hpp"
 #include "SameResults.hpp"
 #include "models/City.hpp"
 #include "sim/Experiment.hpp"
@@ -21,28 +22,14 @@ using namespace citytwin;
 
 namespace {
 
-sim::Registry registry() {
-  sim::Registry r;
-  models::register_models(r);
-  return r;
-}
+using testing::model_registry;
+using testing::kpi_of;
+using testing::table_of;
 
 std::unique_ptr<models::PublicSafetyModel> model_of(const std::string& yaml, const std::vector<std::string>& set = {}) {
-  sim::Scenario s = sim::Scenario::load_string(yaml, "city.yaml", registry(), set);
+  sim::Scenario s = sim::Scenario::load_string(yaml, "city.yaml", model_registry(), set);
   return std::make_unique<models::PublicSafetyModel>(
       models::PublicSafetyParams::from_scenario(s.variants()[0].params, s.variants()[0].directory));
-}
-
-const sim::EventTable& table(const sim::ReplicationResults& r, const std::string& name) {
-  for (const auto& t : r.tables)
-    if (t.name() == name) return t;
-  throw std::runtime_error("no table " + name);
-}
-
-double kpi(const sim::ReplicationResults& r, const std::string& name) {
-  for (const auto& k : r.kpis)
-    if (k.name == name) return k.value;
-  throw std::runtime_error("no KPI " + name);
 }
 
 sim::ReplicationResults run_one(const models::PublicSafetyModel& m, std::uint32_t replication = 0) {
@@ -73,7 +60,7 @@ TEST_CASE("simulated shots are heard by three or more microphones as often as th
   auto m = model_of(SHOTS);
   REQUIRE(m->microphones().size() == 12);
   sim::ReplicationResults r = run_one(*m);
-  const sim::EventTable& crimes = table(r, "crimes");
+  const sim::EventTable& crimes = table_of(r, "crimes");
   const auto& x = crimes.column(crimes.column_index("x_m"));
   const auto& y = crimes.column(crimes.column_index("y_m"));
   const auto& heard = crimes.column(crimes.column_index("heard_by"));
@@ -105,7 +92,7 @@ TEST_CASE("simulated shots are heard by three or more microphones as often as th
   MESSAGE(crimes.rows() << " shots: " << observed << " heard by 3 or more, " << expected << " expected");
   CHECK(crimes.rows() > 300);
   CHECK(std::abs(observed - expected) < 4.0 * std::sqrt(variance));
-  CHECK(kpi(r, "gunfire_heard_by_3_share") == doctest::Approx(observed / static_cast<double>(crimes.rows())));
+  CHECK(kpi_of(r, "gunfire_heard_by_3_share") == doctest::Approx(observed / static_cast<double>(crimes.rows())));
 }
 
 TEST_CASE("with exact acoustics every shot heard by three microphones not in a line is located within a metre") {
@@ -118,7 +105,7 @@ TEST_CASE("with exact acoustics every shot heard by three microphones not in a l
                             "detection.timing_sigma=0.1ms"});
   const models::PublicSafetyParams& p = m->params();
   sim::ReplicationResults r = run_one(*m);
-  const sim::EventTable& crimes = table(r, "crimes");
+  const sim::EventTable& crimes = table_of(r, "crimes");
   const auto& x = crimes.column(crimes.column_index("x_m"));
   const auto& y = crimes.column(crimes.column_index("y_m"));
   const auto& heard = crimes.column(crimes.column_index("heard_by"));
@@ -150,7 +137,7 @@ TEST_CASE("with exact acoustics every shot heard by three microphones not in a l
   }
   MESSAGE(fixed << " shots located, " << in_line << " heard only by microphones in a line");
   CHECK(fixed > 250);
-  CHECK(kpi(r, "gunfire_alerts_unlocated") == static_cast<double>(in_line));
+  CHECK(kpi_of(r, "gunfire_alerts_unlocated") == static_cast<double>(in_line));
 }
 
 TEST_CASE("a crime reported by everyone is always detected, and the police reach it after the call") {
@@ -170,17 +157,17 @@ citizens: {false_report_rate: 0/day, location_error: 0m}
 )";
   auto m = model_of(text);
   sim::ReplicationResults r = run_one(*m);
-  CHECK(kpi(r, "robbery_detected_share") == 1.0);
-  CHECK(kpi(r, "robbery_detection_delay_mean_s") == doctest::Approx(120.0));
+  CHECK(kpi_of(r, "robbery_detected_share") == 1.0);
+  CHECK(kpi_of(r, "robbery_detection_delay_mean_s") == doctest::Approx(120.0));
   // Call, one minute of triage, turnout, the drive: never under 4 minutes, never over the drive across town.
-  const sim::EventTable& crimes = table(r, "crimes");
+  const sim::EventTable& crimes = table_of(r, "crimes");
   const auto& t = crimes.column(crimes.column_index("t_s"));
   const auto& reached = crimes.column(crimes.column_index("reached_s"));
   for (std::size_t i = 0; i < crimes.rows(); ++i) {
     CHECK(reached[i] - t[i] >= 240.0 - 1e-6);
     CHECK(reached[i] - t[i] <= 240.0 + 1100.0 / (30 / 3.6) * 2);
   }
-  CHECK(kpi(r, "false_alarms_per_day") == 0.0);
+  CHECK(kpi_of(r, "false_alarms_per_day") == 0.0);
 }
 
 TEST_CASE("the optimiser's microphones hear more shots than random ones") {
@@ -210,7 +197,7 @@ TEST_CASE("the results file states what each kind of sensor emits, and no camera
 
 TEST_CASE("the bundled scenario is bit-identical with 1 and 2 threads") {
   std::string path = std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/aguascalientes-public-safety.yaml";
-  sim::Scenario s = sim::Scenario::load_file(path, registry(), {"duration=40d", "warmup=2d", "replications=2",
+  sim::Scenario s = sim::Scenario::load_file(path, model_registry(), {"duration=40d", "warmup=2d", "replications=2",
                                                                 "sweep.police.units=[3]"});
   sim::ExperimentSettings one, two;
   one.threads = 1;
@@ -226,7 +213,7 @@ TEST_CASE("the bundled scenario's first events match its golden trace") {
   std::string name = "aguascalientes-public-safety";
   std::string path = std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/" + name + ".yaml";
   std::string golden = std::string(CITYTWIN_SOURCE_DIR) + "/tests/models/golden/" + name + ".trace";
-  sim::Scenario s = sim::Scenario::load_file(path, registry());
+  sim::Scenario s = sim::Scenario::load_file(path, model_registry());
   const sim::Variant& v = s.variants()[4];  // 20 microphones, 3 units
   REQUIRE(v.label == "20 microphones | police.units=3");
   models::PublicSafetyModel m(models::PublicSafetyParams::from_scenario(v.params, v.directory));
@@ -241,7 +228,7 @@ TEST_CASE("the bundled scenario's first events match its golden trace") {
 TEST_CASE("a public-safety scenario that cannot run is refused with what to change") {
   auto error_of = [](const std::string& yaml) -> std::string {
     try {
-      sim::Scenario s = sim::Scenario::load_string(yaml, "city.yaml", registry());
+      sim::Scenario s = sim::Scenario::load_string(yaml, "city.yaml", model_registry());
       models::build_model(s.variants()[0]);
     } catch (const sim::ScenarioError& e) {
       return e.what();

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "TempDir.hpp"
+#include "ModelRuns.hpp"
 #include "SameResults.hpp"
 #include "models/City.hpp"
 #include "sim/Experiment.hpp"
@@ -18,23 +19,12 @@ using namespace citytwin;
 
 namespace {
 
-sim::Registry registry() {
-  sim::Registry r;
-  models::register_models(r);
-  return r;
-}
+using testing::model_registry;
+using testing::summary_of;
 
-double kpi(const sim::VariantResults& v, const std::string& name) {
-  for (const auto& s : v.summary)
-    if (s.name == name) return s.mean;
-  FAIL("no KPI " << name);
-  return 0;
-}
-const sim::KpiSummary& summary(const sim::VariantResults& v, const std::string& name) {
-  for (const auto& s : v.summary)
-    if (s.name == name) return s;
-  throw std::runtime_error("no KPI " + name);
-}
+/// A variant's mean of a KPI.
+double kpi(const sim::VariantResults& v, const std::string& name) { return summary_of(v, name).mean; }
+
 
 // The operator stage alone: Poisson alerts (flat profiles, one press each, no delay, no loss), exponential
 // call-backs, no other work, no abandonment, no dispatch.
@@ -77,10 +67,7 @@ double erlang_c(int c, double a) {
 }
 
 sim::RunResults run(const char* text, const std::vector<std::string>& overrides, unsigned threads = 0) {
-  sim::Scenario s = sim::Scenario::load_string(text, "test.yaml", registry(), overrides);
-  sim::ExperimentSettings settings;
-  settings.threads = threads;
-  return sim::run_experiment(s, models::build_model, settings);
+  return testing::run_scenario(text, threads, overrides);
 }
 
 }  // namespace
@@ -95,13 +82,13 @@ TEST_CASE("the operator stage matches Erlang C for M/M/c queues up to a load of 
     rate.precision(17);
     rate << "shops.aggression_rate=" << per_shop_per_h << "/h";
     sim::RunResults r = run(MMC_SCENARIO, {rate.str(), "platform.operators=" + std::to_string(c)});
-    const sim::KpiSummary& w = summary(r.variants[0], "alert_wait_mean_s");
+    const sim::KpiSummary& w = summary_of(r.variants[0], "alert_wait_mean_s");
     double theory_s = 60.0 * erlang_c(c, lambda_per_min / mu_per_min) / (c * mu_per_min - lambda_per_min);
     MESSAGE("M/M/" << c << " at rho " << rho << ": Erlang C wait " << theory_s << " s, simulated " << w.mean
                     << " ± " << w.half_width << " s");
     CHECK(std::fabs(w.mean - theory_s) <= w.half_width);
     // Utilisation is the offered load per operator.
-    const sim::KpiSummary& u = summary(r.variants[0], "operator_utilisation");
+    const sim::KpiSummary& u = summary_of(r.variants[0], "operator_utilisation");
     CHECK(std::fabs(u.mean - rho) <= std::max(u.half_width, 0.005));
   }
 }
@@ -126,7 +113,7 @@ TEST_CASE("results are bit-identical whatever the thread count, on streets and o
   SUBCASE("Aguascalientes streets, LoRaWAN") { name = "aguascalientes-shop-alerts.yaml"; }
   CAPTURE(name);
   std::string path = std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/" + name;
-  sim::Scenario s = sim::Scenario::load_file(path, registry(), {"duration=30d", "warmup=1d", "replications=3"});
+  sim::Scenario s = sim::Scenario::load_file(path, model_registry(), {"duration=30d", "warmup=1d", "replications=3"});
   sim::ExperimentSettings one, two;
   one.threads = 1;
   two.threads = 2;
@@ -138,7 +125,7 @@ TEST_CASE("results are bit-identical whatever the thread count, on streets and o
 TEST_CASE("replication k is the same run whether 1 or 5 replications are run") {
   std::string path = std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/roanne-shop-alerts.yaml";
   auto events_of_first = [&](const char* n) {
-    sim::Scenario s = sim::Scenario::load_file(path, registry(), {"duration=20d", "warmup=0s", std::string("replications=") + n});
+    sim::Scenario s = sim::Scenario::load_file(path, model_registry(), {"duration=20d", "warmup=0s", std::string("replications=") + n});
     sim::RunResults r = sim::run_experiment(s, models::build_model, {});
     return r.variants[1].replications[0];
   };
@@ -155,7 +142,7 @@ TEST_CASE("the bundled scenarios' first events match their golden traces") {
   CAPTURE(name);
   std::string path = std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/" + name + ".yaml";
   std::string golden = std::string(CITYTWIN_SOURCE_DIR) + "/tests/models/golden/" + name + ".trace";
-  sim::Scenario s = sim::Scenario::load_file(path, registry());
+  sim::Scenario s = sim::Scenario::load_file(path, model_registry());
   auto model = std::make_unique<models::ShopAlertModel>(
       models::ShopAlertParams::from_scenario(s.variants()[0].params, s.variants()[0].directory));
   std::vector<std::string> trace;
@@ -169,7 +156,7 @@ TEST_CASE("the bundled scenarios' first events match their golden traces") {
 
 TEST_CASE("more operators shorten the time to call-back and more units the time to police arrival") {
   std::string path = std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/roanne-shop-alerts.yaml";
-  sim::Scenario s = sim::Scenario::load_file(path, registry(), {"duration=120d", "replications=6"});
+  sim::Scenario s = sim::Scenario::load_file(path, model_registry(), {"duration=120d", "replications=6"});
   sim::RunResults r = sim::run_experiment(s, models::build_model, {});
   REQUIRE(r.variants.size() == 4);
   CHECK(kpi(r.variants[1], "callback_time_mean_s") < kpi(r.variants[0], "callback_time_mean_s"));
@@ -185,7 +172,7 @@ platform: {}
 police: {}
 detection: {}
 )";
-  sim::Scenario s = sim::Scenario::load_string(text, "partial.yaml", registry());
+  sim::Scenario s = sim::Scenario::load_string(text, "partial.yaml", model_registry());
   try {
     models::build_model(s.variants()[0]);
     FAIL("expected an error");
@@ -215,7 +202,7 @@ police: {units: 1, station: [1km, 0.9km], turnout: 1min, on_site: 5min, backgrou
 )";
 
 TEST_CASE("on streets the police take the fastest route: arrival = dispatch + turnout + street travel time") {
-  sim::Scenario s = sim::Scenario::load_string(GRID_SCENARIO, "grid.yaml", registry());
+  sim::Scenario s = sim::Scenario::load_string(GRID_SCENARIO, "grid.yaml", model_registry());
   models::ShopAlertModel model(models::ShopAlertParams::from_scenario(s.variants()[0].params, "."));
   REQUIRE(model.router() != nullptr);
   models::TravelTimes travel(*model.router());
@@ -254,7 +241,7 @@ TEST_CASE("on streets the police take the fastest route: arrival = dispatch + tu
 
 TEST_CASE("a button out of LoRaWAN range never reaches the platform, and a second gateway brings buttons in") {
   std::string path = std::string(CITYTWIN_SOURCE_DIR) + "/scenarios/aguascalientes-shop-alerts.yaml";
-  sim::Scenario s = sim::Scenario::load_file(path, registry(), {"duration=120d", "warmup=0s", "replications=4"});
+  sim::Scenario s = sim::Scenario::load_file(path, model_registry(), {"duration=120d", "warmup=0s", "replications=4"});
   sim::RunResults r = sim::run_experiment(s, models::build_model, {});
   REQUIRE(r.variants.size() == 4);
   // Every press of an uncovered button is lost for want of coverage, and only those are.
@@ -291,7 +278,7 @@ TEST_CASE("a button out of LoRaWAN range never reaches the platform, and a secon
 TEST_CASE("a missing map is refused before the run, naming the file") {
   std::string text = std::string(GRID_SCENARIO);
   text.replace(text.find("{source: grid"), std::string("{source: grid").size(), "{source: osm, file: no-such-map.osm.pbf");
-  sim::Scenario s = sim::Scenario::load_string(text, "maps.yaml", registry());
+  sim::Scenario s = sim::Scenario::load_string(text, "maps.yaml", model_registry());
   try {
     models::build_model(s.variants()[0]);
     FAIL("expected an error");
@@ -310,7 +297,7 @@ TEST_CASE("with zones, shops are drawn by the zones' activity and placed on the 
      "geometry": {"type": "Polygon", "coordinates": [[[990, 0], [1980, 0], [1980, 1620], [990, 1620], [990, 0]]]}}]})");
   auto west_share = [&](const std::string& extra) {
     sim::Scenario s = sim::Scenario::load_string(std::string(GRID_SCENARIO) + extra, (dir.path / "zones.yaml").string(),
-                                                 registry(), {"shops.count=400"});
+                                                 model_registry(), {"shops.count=400"});
     models::ShopAlertModel model(models::ShopAlertParams::from_scenario(s.variants()[0].params,
                                                                         s.variants()[0].directory));
     double west = 0;
@@ -325,6 +312,6 @@ TEST_CASE("with zones, shops are drawn by the zones' activity and placed on the 
   CHECK(zoned == doctest::Approx(0.9).epsilon(0.05));
   // A zones section without its file is refused by the schema.
   CHECK_THROWS_WITH_AS(sim::Scenario::load_string(std::string(GRID_SCENARIO) + "zones: {weight: population}\n",
-                                                  "nofile.yaml", registry()),
+                                                  "nofile.yaml", model_registry()),
                        doctest::Contains("file"), sim::ScenarioError);
 }
